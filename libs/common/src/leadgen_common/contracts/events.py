@@ -1,0 +1,291 @@
+"""Payload models for every topic (DESIGN.md "Topics and contracts").
+
+Events are named in the past tense (what happened), commands in the imperative
+(what to do). Fields are snake_case. Additive changes only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from .icp import Icp
+from .platforms import Platform
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CampaignStatus(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ProspectStatus(StrEnum):
+    NEW = "new"
+    ENRICHED = "enriched"
+    QUALIFIED = "qualified"
+    REVIEW = "review"
+    REJECTED = "rejected"
+    CONVERTED = "converted"
+    ERASED = "erased"
+
+
+class ScoreOutcome(StrEnum):
+    QUALIFIED = "qualified"
+    REVIEW = "review"
+    REJECTED = "rejected"
+
+
+class ControlAction(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    CANCEL = "cancel"
+
+
+class CampaignOptions(_Payload):
+    max_prospects: int = Field(default=1000, ge=1, le=100_000, description="Stop after this many.")
+    auto_enrich: bool = Field(default=True, description="Call enrichment providers.")
+    auto_convert: bool = Field(default=True, description="Turn qualified prospects into leads.")
+    min_match_score: float = Field(
+        default=0.75, ge=0.0, le=1.0,
+        description="Score a prospect needs to qualify; raises the 0.75 bar, never lowers it.",
+    )
+
+
+# ---------------------------------------------------------------- campaign.*
+class CampaignStarted(_Payload):
+    """A team started a prospecting campaign for an ICP."""
+
+    campaign_id: uuid.UUID = Field(description="The campaign.")
+    name: str = Field(description="Campaign name.")
+    icp_id: uuid.UUID = Field(description="ICP the campaign searches for.")
+    icp: Icp = Field(description="Snapshot of the ICP at start, so consumers need no lookup.")
+    platforms: list[Platform] = Field(min_length=1, description="Platforms to search.")
+    search_criteria: dict[Platform, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per-platform overrides of the criteria translated from the ICP.",
+    )
+    options: CampaignOptions = Field(default_factory=CampaignOptions)
+    requested_by: str = Field(description="Principal (token subject) who started it.")
+
+
+class ControlCampaign(_Payload):
+    """Command: pause, resume or cancel a campaign."""
+
+    campaign_id: uuid.UUID = Field(description="The campaign.")
+    action: ControlAction = Field(description="What to do.")
+    requested_by: str = Field(description="Principal who asked.")
+
+
+class PlatformDiscovery(_Payload):
+    discovered: int = Field(ge=0, description="Prospects published for this platform.")
+    criteria: dict[str, Any] = Field(default_factory=dict, description="Criteria actually used.")
+    warnings: list[str] = Field(default_factory=list, description="ICP values that did not map.")
+    failure_reason: str | None = Field(default=None, description="Why the platform failed.")
+
+
+class DiscoveryFinished(_Payload):
+    """Discovery published every prospect it will publish for a campaign."""
+
+    campaign_id: uuid.UUID = Field(description="The campaign.")
+    total_discovered: int = Field(ge=0, description="Sum over platforms.")
+    platforms: dict[Platform, PlatformDiscovery] = Field(description="Per-platform outcome.")
+    reason: str = Field(description="'max_prospects', 'exhausted', 'cancelled' or 'failed'.")
+
+
+# ---------------------------------------------------------------- prospect.*
+class ProspectProfile(_Payload):
+    """What a platform told us about a person."""
+
+    platform: Platform = Field(description="Where the person was found.")
+    platform_profile_id: str = Field(min_length=1, description="The platform's id for the person.")
+    profile_url: str = Field(description="Public profile URL.")
+    name: str = Field(description="Full name.")
+    headline: str | None = Field(default=None, description="Profile headline.")
+    title: str | None = Field(default=None, description="Current job title.")
+    company_name: str | None = Field(default=None, description="Current employer.")
+    company_domain: str | None = Field(default=None, description="Employer's web domain.")
+    location: str | None = Field(default=None, description="Where the person is.")
+    industry: str | None = Field(default=None, description="Employer's industry as the platform says.")
+    summary: str | None = Field(default=None, description="Free-text about / bio.")
+    skills: list[str] = Field(default_factory=list, description="Listed skills or interests.")
+    activity: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Activity signals: posts_last_30d, last_active_days, followers, …",
+    )
+
+
+class ProspectDiscovered(_Payload):
+    """Discovery found a person matching a campaign's criteria."""
+
+    prospect_id: uuid.UUID = Field(description="UUIDv5 of team, platform and profile id.")
+    campaign_id: uuid.UUID = Field(description="The campaign.")
+    rank: int = Field(ge=0, description="Position in the platform's relevance order.")
+    profile: ProspectProfile
+
+
+class ProviderCall(_Payload):
+    provider: str = Field(description="e.g. 'clearbit', 'hunter', 'apollo'.")
+    operation: str = Field(description="e.g. 'company', 'person', 'email_finder'.")
+    status: str = Field(description="'success', 'failed', 'rate_limited' or 'cached'.")
+    cost: Decimal = Field(ge=0, description="Cost in the ledger currency.")
+    latency_ms: float = Field(ge=0, description="Wall time of the call.")
+
+
+class CompanyData(_Payload):
+    name: str | None = None
+    domain: str | None = None
+    industry: str | None = Field(default=None, description="Industry (provider taxonomy).")
+    employees: int | None = Field(default=None, ge=0, description="Headcount.")
+    employees_range: str | None = Field(default=None, description="e.g. '51-200'.")
+    founded_year: int | None = None
+    location: str | None = Field(default=None, description="Headquarters.")
+    tags: list[str] = Field(default_factory=list)
+    description: str | None = None
+    funding_raised_usd: int | None = Field(default=None, ge=0)
+    tech: list[str] = Field(default_factory=list)
+
+
+class Enrichment(_Payload):
+    company: CompanyData | None = Field(default=None, description="Employer data.")
+    email: str | None = Field(default=None, description="Work email, when found.")
+    email_status: str | None = Field(
+        default=None, description="valid, invalid, accept_all, webmail, disposable, unknown."
+    )
+    provenance: dict[str, str] = Field(
+        default_factory=dict, description="Field name -> provider that filled it."
+    )
+
+
+class ProspectEnriched(_Payload):
+    """A prospect left the enrichment stage (enriched, or skipped with a reason)."""
+
+    prospect_id: uuid.UUID
+    campaign_id: uuid.UUID
+    profile: ProspectProfile = Field(description="The discovered profile, carried forward.")
+    enrichment: Enrichment = Field(default_factory=Enrichment)
+    enrichment_skipped: str | None = Field(
+        default=None, description="Null, or why enrichment was skipped (e.g. 'auto_enrich_off')."
+    )
+    provider_calls: list[ProviderCall] = Field(
+        default_factory=list, description="Every provider call made, for the cost ledger."
+    )
+
+
+class DimensionScore(_Payload):
+    score: float = Field(ge=0.0, le=1.0, description="Dimension value in [0, 1].")
+    reasons: list[str] = Field(default_factory=list, description="Human-readable reasons.")
+
+
+class ScoreBreakdown(_Payload):
+    demographics: DimensionScore
+    firmographics: DimensionScore
+    psychographics: DimensionScore
+    activity: DimensionScore
+
+
+class ProspectScored(_Payload):
+    """A prospect was scored against its campaign's ICP and routed."""
+
+    prospect_id: uuid.UUID
+    campaign_id: uuid.UUID
+    icp_match_score: float = Field(ge=0.0, le=1.0, description="Weighted ICP match.")
+    quality_score: float = Field(ge=0.0, le=1.0, description="Confidence in the data itself.")
+    breakdown: ScoreBreakdown
+    outcome: ScoreOutcome = Field(description="qualified (>= bar), review, or rejected.")
+    profile: ProspectProfile = Field(description="The profile, carried forward.")
+    enrichment: Enrichment = Field(default_factory=Enrichment)
+
+
+class ReviewDecision(StrEnum):
+    CONVERT = "convert"
+    REJECT = "reject"
+
+
+class ProspectReviewed(_Payload):
+    """A user converted or rejected a prospect by hand."""
+
+    prospect_id: uuid.UUID
+    campaign_id: uuid.UUID
+    decision: ReviewDecision
+    reviewed_by: str
+
+
+class RequestEnrichment(_Payload):
+    """Command: enrich prospects on demand (single or batch job)."""
+
+    job_id: uuid.UUID
+    prospect_id: uuid.UUID
+    providers: list[str] = Field(default_factory=list, description="Empty means all.")
+    validate_email: bool = True
+
+
+class RequestLookalike(_Payload):
+    """Command: build a lookalike audience for an ICP."""
+
+    icp_id: uuid.UUID
+    platforms: list[Platform] = Field(min_length=1)
+    requested_by: str
+
+
+class UpdateProspect(_Payload):
+    """Command: user edits to a prospect (marked, never overwritten by enrichment)."""
+
+    prospect_id: uuid.UUID
+    fields: dict[str, Any] = Field(default_factory=dict, description="Contact fields edited.")
+    assignee: str | None = None
+    lead_status: str | None = None
+    requested_by: str
+
+
+class AddSuppression(_Payload):
+    """Command: never prospect this person, email or domain again."""
+
+    kind: str = Field(description="'email', 'domain' or 'profile_url'.")
+    value: str = Field(min_length=1)
+    requested_by: str
+
+
+class EraseProspect(_Payload):
+    """Command: erase a person's data (GDPR art. 17)."""
+
+    prospect_id: uuid.UUID
+    requested_by: str
+
+
+class ProspectErased(_Payload):
+    """A person's data was erased."""
+
+    prospect_id: uuid.UUID
+    erased_at: AwareDatetime
+
+
+class LeadCreated(_Payload):
+    """A prospect became a lead. Public contract: at most one per prospect; a repeat
+    delivery carries the same envelope ``event_id`` and must be deduped on it."""
+
+    lead_id: uuid.UUID = Field(description="UUIDv5 of the prospect id; stable.")
+    prospect_id: uuid.UUID
+    campaign_id: uuid.UUID
+    source: str = Field(description="'auto' (autoConvert) or 'review' (manual convert).")
+    platform: Platform
+    profile_url: str
+    name: str
+    title: str | None = None
+    company_name: str | None = None
+    company_domain: str | None = None
+    location: str | None = None
+    email: str | None = None
+    icp_match_score: float = Field(ge=0.0, le=1.0)
+    quality_score: float = Field(ge=0.0, le=1.0)
+    breakdown: ScoreBreakdown
+    created_at: AwareDatetime

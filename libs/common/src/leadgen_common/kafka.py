@@ -1,0 +1,183 @@
+"""Kafka wiring shared by every service.
+
+:class:`EventBus` wraps a FastStream ``KafkaBroker`` so that every subscriber
+
+* names its consumer ``group_id`` and its ``ack_policy`` (both required),
+* starts from the earliest offset when its group is new,
+* counts as ready only once its group join assigned partitions,
+* parses the envelope itself: a message that can never be processed (not JSON,
+  contract violation, unknown ``schema_version``) goes to ``<topic>.dlq`` with the
+  reason in headers and is committed, so the partition moves on;
+* retries a transient failure with exponential backoff, then dead-letters it
+  (``retries_exhausted``) rather than blocking the partition forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import ConsumerRebalanceListener
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.message import StreamMessage
+
+from . import logging as log_ctx
+from .contracts import Envelope, PoisonMessage, decode, encode, message_key
+from .settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Envelope[Any]], Awaitable[None]]
+
+#: Header names on dead letters (documented in docs/architecture.md).
+DLQ_HEADERS = (
+    "x-dlq-reason", "x-dlq-error", "x-dlq-service", "x-original-topic",
+    "x-original-partition", "x-original-offset", "x-dlq-at",
+)
+
+
+class _AssignmentListener(ConsumerRebalanceListener):
+    def __init__(self) -> None:
+        self.joined = asyncio.Event()
+        self.partitions: set[Any] = set()
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self.partitions.difference_update(revoked)
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.partitions.update(assigned)
+        self.joined.set()
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    """Decoder that hands the handler the undecoded bytes: parsing is ours, so a
+    malformed body becomes a dead letter instead of a redelivery loop."""
+    return message.body
+
+
+class EventBus:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.service = settings.service_name
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            client_id=f"leadgen-{self.service}",
+            logger=logging.getLogger(f"leadgen.{self.service}.broker"),
+            enable_idempotence=False,  # tansu (dev broker) has no idempotent producers
+            acks="all",
+        )
+        self._listeners: dict[str, _AssignmentListener] = {}
+        self.stopping = False
+
+    # ------------------------------------------------------------ subscribing
+    def subscribe(
+        self, topic: str, *, group_id: str, ack_policy: AckPolicy
+    ) -> Callable[[Handler], Handler]:
+        """Register ``handler(envelope)`` for ``topic`` in consumer group ``group_id``."""
+        if ack_policy is AckPolicy.ACK_FIRST:
+            raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
+        listener = self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener())
+
+        def register(handler: Handler) -> Handler:
+            async def consume(body: bytes, message: KafkaMessage) -> None:
+                await self._dispatch(topic, body, message, handler)
+
+            consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
+            self.broker.subscriber(
+                topic,
+                group_id=group_id,
+                ack_policy=ack_policy,
+                auto_offset_reset="earliest",
+                listener=listener,
+                decoder=_raw_body,
+                session_timeout_ms=self.settings.kafka_session_timeout_ms,
+                heartbeat_interval_ms=self.settings.kafka_heartbeat_interval_ms,
+                max_poll_records=self.settings.kafka_max_poll_records,
+                title=f"{self.service}:{topic}",
+                description=handler.__doc__,
+            )(consume)
+            return handler
+
+        return register
+
+    async def _dispatch(
+        self, topic: str, body: bytes, message: KafkaMessage, handler: Handler
+    ) -> None:
+        try:
+            envelope = decode(topic, body)
+        except PoisonMessage as poison:
+            await self.dead_letter(topic, message, poison.reason, poison.detail)
+            return
+        log_ctx.bind(
+            correlation_id=envelope.correlation_id,
+            campaign_id=envelope.campaign_id,
+            prospect_id=getattr(envelope.payload, "prospect_id", None),
+            event_id=envelope.event_id,
+        )
+        delay = self.settings.handler_retry_backoff_s
+        for attempt in range(self.settings.handler_retries + 1):
+            try:
+                await handler(envelope)
+                return
+            except PoisonMessage as poison:
+                await self.dead_letter(topic, message, poison.reason, poison.detail)
+                return
+            except Exception as exc:  # transient until proven otherwise
+                if attempt == self.settings.handler_retries:
+                    logger.exception("handler failed %d times; dead-lettering", attempt + 1)
+                    await self.dead_letter(topic, message, "retries_exhausted", repr(exc))
+                    return
+                logger.warning("handler failed (attempt %d): %r; retrying", attempt + 1, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def dead_letter(
+        self, topic: str, message: KafkaMessage, reason: str, detail: str
+    ) -> None:
+        record = message.raw_message
+        logger.error(
+            "dead-lettering message from %s: %s", topic, reason,
+            extra={"fields": {"dlq_reason": reason, "dlq_detail": detail[:500]}},
+        )
+        headers = {
+            "x-dlq-reason": reason,
+            "x-dlq-error": detail[:2000],
+            "x-dlq-service": self.service,
+            "x-original-topic": topic,
+            "x-original-partition": str(getattr(record, "partition", "")),
+            "x-original-offset": str(getattr(record, "offset", "")),
+            "x-dlq-at": datetime.now(UTC).isoformat(),
+        }
+        await self.broker.publish(
+            message.body, topic=f"{topic}.dlq", key=getattr(record, "key", None), headers=headers
+        )
+
+    # ------------------------------------------------------------ publishing
+    async def publish(self, envelope: Envelope[Any], headers: dict[str, str] | None = None) -> None:
+        await self.broker.publish(
+            encode(envelope),
+            topic=envelope.event_type,
+            key=message_key(envelope),
+            headers={"content-type": "application/json", **(headers or {})},
+        )
+
+    # ------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        self.stopping = True
+        await self.broker.stop()
+
+    def ready(self) -> bool:
+        """True once every subscriber's group join assigned its partitions."""
+        return not self.stopping and all(lst.joined.is_set() for lst in self._listeners.values())
+
+    async def wait_ready(self, timeout: float) -> None:
+        await asyncio.wait_for(
+            asyncio.gather(*(lst.joined.wait() for lst in self._listeners.values())), timeout
+        )

@@ -1,0 +1,69 @@
+"""JSON log lines with correlation, campaign and prospect ids (never personal data)."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "correlation_id", default=None
+)
+campaign_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "campaign_id", default=None
+)
+prospect_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "prospect_id", default=None
+)
+event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
+
+_CONTEXT = {
+    "correlation_id": correlation_id,
+    "campaign_id": campaign_id,
+    "prospect_id": prospect_id,
+    "event_id": event_id,
+}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, var in _CONTEXT.items():
+            value = var.get()
+            if value is not None:
+                line[key] = value
+        extra = getattr(record, "fields", None)
+        if isinstance(extra, dict):
+            line.update(extra)
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("aiokafka", "uvicorn.access", "httpx"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def bind(**values: Any) -> None:
+    """Set context ids for log lines of the current task."""
+    for key, value in values.items():
+        _CONTEXT[key].set(None if value is None else str(value))

@@ -1,0 +1,74 @@
+"""Settings base shared by every service (pydantic-settings, env vars, SecretStr)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Values that are fine on a laptop and must never reach a shared environment.
+DEV_PLACEHOLDER_SECRET = "dev-only-insecure-jwt-secret-change-me"
+
+
+class ServiceSettings(BaseSettings):
+    """Read from the environment (upper-case names, e.g. ``KAFKA_BOOTSTRAP_SERVERS``)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = Field(default="leadgen", description="Name in logs, metrics, client ids.")
+    environment: Literal["dev", "test", "prod"] = Field(
+        default="dev", description="dev and test allow placeholder secrets; prod refuses them."
+    )
+    log_level: str = Field(default="INFO", description="Python log level for this service.")
+    http_host: str = Field(default="127.0.0.1", description="Bind address of /healthz etc.")
+    http_port: int = Field(default=8000, ge=0, le=65535, description="HTTP port (0 = any free).")
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", description="Comma-separated host:port list."
+    )
+    kafka_session_timeout_ms: int = Field(
+        default=6000, ge=1000,
+        description="Consumer session timeout; short in dev because joins take half of it.",
+    )
+    kafka_heartbeat_interval_ms: int = Field(default=1000, ge=100)
+    kafka_max_poll_records: int = Field(
+        default=100, ge=1, description="Bound on records fetched per poll (in-flight work)."
+    )
+    handler_retries: int = Field(
+        default=5, ge=0, description="Retries of a transient handler failure before dead-lettering."
+    )
+    handler_retry_backoff_s: float = Field(default=0.2, gt=0, description="First retry delay.")
+
+    database_url: SecretStr | None = Field(
+        default=None, description="postgresql+asyncpg://… for this service's own role."
+    )
+    redis_url: SecretStr | None = Field(default=None, description="redis://host:port/db")
+
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_PLACEHOLDER_SECRET), description="HS256 key for bearer tokens."
+    )
+    jwt_issuer: str = Field(default="leadgen", description="Expected `iss` claim.")
+    jwt_audience: str = Field(default="leadgen-api", description="Expected `aud` claim.")
+
+    shutdown_grace_s: float = Field(
+        default=15.0, gt=0, description="Time in-flight work gets after SIGTERM."
+    )
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_prod(self) -> ServiceSettings:
+        if self.environment == "prod" and (
+            self.jwt_secret.get_secret_value() == DEV_PLACEHOLDER_SECRET
+        ):
+            raise ValueError("JWT_SECRET is the dev placeholder; set a real secret in prod")
+        return self
+
+    def require_database_url(self) -> str:
+        if self.database_url is None:
+            raise RuntimeError(f"{self.service_name}: DATABASE_URL is not set")
+        return self.database_url.get_secret_value()
+
+    def require_redis_url(self) -> str:
+        if self.redis_url is None:
+            raise RuntimeError(f"{self.service_name}: REDIS_URL is not set")
+        return self.redis_url.get_secret_value()
