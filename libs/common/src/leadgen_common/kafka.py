@@ -26,6 +26,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import StreamMessage
 
 from . import logging as log_ctx
+from . import metrics
 from .contracts import Envelope, PoisonMessage, decode, encode, message_key
 from .settings import ServiceSettings
 
@@ -35,8 +36,13 @@ Handler = Callable[[Envelope[Any]], Awaitable[None]]
 
 #: Header names on dead letters (documented in docs/architecture.md).
 DLQ_HEADERS = (
-    "x-dlq-reason", "x-dlq-error", "x-dlq-service", "x-original-topic",
-    "x-original-partition", "x-original-offset", "x-dlq-at",
+    "x-dlq-reason",
+    "x-dlq-error",
+    "x-dlq-service",
+    "x-original-topic",
+    "x-original-partition",
+    "x-original-offset",
+    "x-dlq-at",
 )
 
 
@@ -84,7 +90,9 @@ class EventBus:
 
         def register(handler: Handler) -> Handler:
             async def consume(body: bytes, message: KafkaMessage) -> None:
-                await self._dispatch(topic, body, message, handler)
+                with metrics.HANDLER_SECONDS.labels(topic, group_id).time():
+                    outcome = await self._dispatch(topic, body, message, handler)
+                metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
 
             consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
             self.broker.subscriber(
@@ -106,12 +114,12 @@ class EventBus:
 
     async def _dispatch(
         self, topic: str, body: bytes, message: KafkaMessage, handler: Handler
-    ) -> None:
+    ) -> str:
         try:
             envelope = decode(topic, body)
         except PoisonMessage as poison:
             await self.dead_letter(topic, message, poison.reason, poison.detail)
-            return
+            return "dead_lettered"
         log_ctx.bind(
             correlation_id=envelope.correlation_id,
             campaign_id=envelope.campaign_id,
@@ -122,15 +130,15 @@ class EventBus:
         for attempt in range(self.settings.handler_retries + 1):
             try:
                 await handler(envelope)
-                return
+                return "ok" if attempt == 0 else "retried"
             except PoisonMessage as poison:
                 await self.dead_letter(topic, message, poison.reason, poison.detail)
-                return
+                return "dead_lettered"
             except Exception as exc:  # transient until proven otherwise
                 if attempt == self.settings.handler_retries:
                     logger.exception("handler failed %d times; dead-lettering", attempt + 1)
                     await self.dead_letter(topic, message, "retries_exhausted", repr(exc))
-                    return
+                    return "dead_lettered"
                 logger.warning("handler failed (attempt %d): %r; retrying", attempt + 1, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
@@ -140,7 +148,9 @@ class EventBus:
     ) -> None:
         record = message.raw_message
         logger.error(
-            "dead-lettering message from %s: %s", topic, reason,
+            "dead-lettering message from %s: %s",
+            topic,
+            reason,
             extra={"fields": {"dlq_reason": reason, "dlq_detail": detail[:500]}},
         )
         headers = {
@@ -152,12 +162,14 @@ class EventBus:
             "x-original-offset": str(getattr(record, "offset", "")),
             "x-dlq-at": datetime.now(UTC).isoformat(),
         }
+        metrics.DEAD_LETTERS.labels(topic, reason).inc()
         await self.broker.publish(
             message.body, topic=f"{topic}.dlq", key=getattr(record, "key", None), headers=headers
         )
 
     # ------------------------------------------------------------ publishing
     async def publish(self, envelope: Envelope[Any], headers: dict[str, str] | None = None) -> None:
+        metrics.MESSAGES_PUBLISHED.labels(envelope.event_type).inc()
         await self.broker.publish(
             encode(envelope),
             topic=envelope.event_type,

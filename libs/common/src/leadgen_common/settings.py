@@ -28,7 +28,8 @@ class ServiceSettings(BaseSettings):
         default="127.0.0.1:9092", description="Comma-separated host:port list."
     )
     kafka_session_timeout_ms: int = Field(
-        default=6000, ge=1000,
+        default=6000,
+        ge=1000,
         description="Consumer session timeout; short in dev because joins take half of it.",
     )
     kafka_heartbeat_interval_ms: int = Field(default=1000, ge=100)

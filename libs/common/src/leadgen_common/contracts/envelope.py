@@ -37,7 +37,8 @@ class Envelope(BaseModel, Generic[P]):
         default=None, description="Campaign the event belongs to, when there is one."
     )
     correlation_id: str = Field(
-        min_length=1, max_length=128,
+        min_length=1,
+        max_length=128,
         description="Id shared by every event caused by one user request (e.g. one campaign).",
     )
     causation_id: uuid.UUID | None = Field(

@@ -56,7 +56,9 @@ class CampaignOptions(_Payload):
     auto_enrich: bool = Field(default=True, description="Call enrichment providers.")
     auto_convert: bool = Field(default=True, description="Turn qualified prospects into leads.")
     min_match_score: float = Field(
-        default=0.75, ge=0.0, le=1.0,
+        default=0.75,
+        ge=0.0,
+        le=1.0,
         description="Score a prospect needs to qualify; raises the 0.75 bar, never lowers it.",
     )
 
@@ -115,7 +117,9 @@ class ProspectProfile(_Payload):
     company_name: str | None = Field(default=None, description="Current employer.")
     company_domain: str | None = Field(default=None, description="Employer's web domain.")
     location: str | None = Field(default=None, description="Where the person is.")
-    industry: str | None = Field(default=None, description="Employer's industry as the platform says.")
+    industry: str | None = Field(
+        default=None, description="Employer's industry as the platform says."
+    )
     summary: str | None = Field(default=None, description="Free-text about / bio.")
     skills: list[str] = Field(default_factory=list, description="Listed skills or interests.")
     activity: dict[str, Any] = Field(
@@ -131,6 +135,9 @@ class ProspectDiscovered(_Payload):
     campaign_id: uuid.UUID = Field(description="The campaign.")
     rank: int = Field(ge=0, description="Position in the platform's relevance order.")
     profile: ProspectProfile
+    options: CampaignOptions = Field(
+        description="The campaign's options, carried so later stages need no lookup."
+    )
 
 
 class ProviderCall(_Payload):
@@ -172,6 +179,7 @@ class ProspectEnriched(_Payload):
     prospect_id: uuid.UUID
     campaign_id: uuid.UUID
     profile: ProspectProfile = Field(description="The discovered profile, carried forward.")
+    options: CampaignOptions = Field(description="The campaign's options, carried forward.")
     enrichment: Enrichment = Field(default_factory=Enrichment)
     enrichment_skipped: str | None = Field(
         default=None, description="Null, or why enrichment was skipped (e.g. 'auto_enrich_off')."
@@ -203,6 +211,7 @@ class ProspectScored(_Payload):
     breakdown: ScoreBreakdown
     outcome: ScoreOutcome = Field(description="qualified (>= bar), review, or rejected.")
     profile: ProspectProfile = Field(description="The profile, carried forward.")
+    options: CampaignOptions = Field(description="The campaign's options, carried forward.")
     enrichment: Enrichment = Field(default_factory=Enrichment)
 
 

@@ -70,7 +70,9 @@ class Firmographics(_Section):
         default_factory=list,
         description="Company sizes by employee count, e.g. '51-200', '1000+', '201-500 employees'.",
     )
-    revenue: LongText | None = Field(default=None, description="Revenue band, e.g. '$10M-$100M ARR'.")
+    revenue: LongText | None = Field(
+        default=None, description="Revenue band, e.g. '$10M-$100M ARR'."
+    )
     geography: str | TextList | None = Field(
         default=None, description="Company geography: a comma-separated string or a list."
     )

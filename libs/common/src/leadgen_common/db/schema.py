@@ -1,0 +1,433 @@
+"""Every table of the leadgen database, as SQLAlchemy Core metadata.
+
+One writer per table (DESIGN.md): each table's ``info["owner"]`` names the only service
+whose role may write it; every other service's role may only read it. Foreign keys are
+declared only between tables of the same owner, so no service's write ever waits on
+another service having written first (delivery is at-least-once and unordered across
+topics). Tenant tables carry ``team_id`` (not null, indexed).
+
+This is the *current* shape; the migrations under ``migrations/versions`` are the history
+that builds it, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from ..auth import Role
+from ..contracts.events import CampaignStatus, ProspectStatus
+from ..contracts.platforms import Platform
+from .types import EMBEDDING_DIM, Vector
+
+GATEWAY = "gateway"
+DISCOVERY = "discovery"
+ENRICHMENT = "enrichment"
+SCORING = "scoring"
+LEAD_WRITER = "lead-writer"
+
+#: Lead statuses a user moves a lead through (DESIGN.md, PATCH /leads/{id}).
+LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "won", "lost")
+#: What a user may ask a campaign to be; the rest of CampaignStatus is reached, not asked.
+REQUESTED_STATUSES = ("running", "paused", "cancelled")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _owned(service: str) -> dict[str, Any]:
+    return {"owner": service}
+
+
+def _in(column: str, values: Any, name: str) -> CheckConstraint:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+def _uuid_pk() -> Column[Any]:
+    return Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+def _team_id(*, indexed: bool = True) -> Column[Any]:
+    """``indexed=False`` where the primary key or a unique key already starts with it."""
+    return Column("team_id", UUID(as_uuid=True), nullable=False, index=indexed)
+
+
+def _ts(name: str, *, nullable: bool = False) -> Column[Any]:
+    """A timestamptz; the not-null ones default to the transaction's time."""
+    default = None if nullable else text("now()")
+    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=default)
+
+
+def _jsonb(name: str, default: str = "{}") -> Column[Any]:
+    return Column(name, JSONB, nullable=False, server_default=text(f"'{default}'::jsonb"))
+
+
+def _count(name: str) -> Column[Any]:
+    return Column(name, Integer, nullable=False, server_default=text("0"))
+
+
+_PLATFORMS = [p.value for p in Platform]
+_MONEY = Numeric(12, 4)
+
+# --- gateway -------------------------------------------------------------------------------
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),  # team_id_for(name): deterministic
+    Column("name", Text, nullable=False, unique=True),
+    _ts("created_at"),
+    info=_owned(GATEWAY),
+)
+
+principals = Table(
+    "principals",
+    metadata,
+    _team_id(indexed=False),
+    Column("subject", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    _ts("created_at"),
+    _ts("last_seen_at"),
+    PrimaryKeyConstraint("team_id", "subject"),
+    _in("role", [r.value for r in Role], "role"),
+    info=_owned(GATEWAY),
+)
+
+icps = Table(
+    "icps",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("name", Text, nullable=False),
+    Column("product_id", Text),
+    Column("definition", JSONB, nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    _ts("deleted_at", nullable=True),
+    info=_owned(GATEWAY),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("icp_id", UUID(as_uuid=True), ForeignKey("icps.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("platforms", ARRAY(Text), nullable=False),
+    _jsonb("search_criteria"),
+    _jsonb("options"),
+    Column("requested_status", Text, nullable=False, server_default=text("'running'")),
+    Column("created_by", Text, nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    _ts("estimated_completion", nullable=True),
+    _in("requested_status", REQUESTED_STATUSES, "requested_status"),
+    info=_owned(GATEWAY),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    _team_id(indexed=False),
+    Column("principal", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("resource_type", Text, nullable=False),
+    Column("resource_id", Text),
+    _jsonb("details"),
+    _ts("at"),
+    Index(None, "team_id", "at"),
+    info=_owned(GATEWAY),
+)
+
+webhook_registrations = Table(
+    "webhook_registrations",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("url", Text, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    Column("events", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    _count("failure_count"),
+    _ts("created_at"),
+    info=_owned(GATEWAY),
+)
+
+# --- lead-writer ---------------------------------------------------------------------------
+
+prospects = Table(
+    "prospects",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),  # prospect_id_for(...): deterministic
+    _team_id(indexed=False),
+    Column("platform", Text, nullable=False),
+    Column("platform_profile_id", Text, nullable=False),
+    # Personal fields are nullable: erasure clears them and keeps the row.
+    Column("profile_url", Text),
+    Column("name", Text),
+    Column("headline", Text),
+    Column("title", Text),
+    Column("company_name", Text),
+    Column("company_domain", Text),
+    Column("location", Text),
+    _jsonb("contact_info"),
+    _jsonb("profile_data"),
+    _jsonb("enrichment_data"),
+    Column("edited_fields", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("assignee", Text),
+    Column("quality_score", Float),
+    _ts("discovered_at"),
+    _ts("enriched_at", nullable=True),
+    _ts("erased_at", nullable=True),
+    UniqueConstraint("team_id", "platform", "platform_profile_id"),
+    _in("platform", _PLATFORMS, "platform"),
+    info=_owned(LEAD_WRITER),
+)
+
+campaign_prospects = Table(
+    "campaign_prospects",
+    metadata,
+    Column("campaign_id", UUID(as_uuid=True), nullable=False),
+    Column("prospect_id", UUID(as_uuid=True), ForeignKey("prospects.id"), nullable=False),
+    _team_id(),
+    Column("platform", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'new'")),
+    Column("icp_match_score", Float),
+    Column("quality_score", Float),
+    Column("breakdown", JSONB),
+    Column("enrichment_skipped", Text),  # null, or why enrichment was skipped
+    Column("rank", Integer),
+    _ts("discovered_at"),
+    _ts("updated_at"),
+    PrimaryKeyConstraint("campaign_id", "prospect_id"),
+    Index(None, "campaign_id", "status"),
+    Index(None, "campaign_id", "icp_match_score"),
+    Index(None, "prospect_id"),
+    _in("status", [s.value for s in ProspectStatus], "status"),
+    _in("platform", _PLATFORMS, "platform"),
+    info=_owned(LEAD_WRITER),
+)
+
+campaign_progress = Table(
+    "campaign_progress",
+    metadata,
+    Column("campaign_id", UUID(as_uuid=True), primary_key=True),
+    _team_id(),
+    Column("status", Text, nullable=False, server_default=text("'running'")),
+    _jsonb("options"),
+    _count("discovered"),
+    _count("enriched"),
+    _count("enrichment_skipped"),
+    _count("scored"),
+    _count("qualified"),
+    _count("review"),
+    _count("rejected"),
+    _count("converted"),
+    _jsonb("platforms"),
+    _jsonb("warnings", "[]"),
+    Column("cost_total", _MONEY, nullable=False, server_default=text("0")),
+    Column("discovery_finished", Boolean, nullable=False, server_default=text("false")),
+    Column("failure_reason", Text),
+    _ts("started_at"),
+    _ts("completed_at", nullable=True),
+    _ts("updated_at"),
+    _in("status", [s.value for s in CampaignStatus], "status"),
+    info=_owned(LEAD_WRITER),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),  # lead_id_for(prospect_id)
+    _team_id(),
+    Column(
+        "prospect_id", UUID(as_uuid=True), ForeignKey("prospects.id"), nullable=False, unique=True
+    ),
+    Column("campaign_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("status", Text, nullable=False, server_default=text("'new'")),
+    Column("assignee", Text),
+    Column("source", Text, nullable=False),
+    Column("icp_match_score", Float, nullable=False),
+    Column("quality_score", Float),
+    _jsonb("contact_info"),
+    _jsonb("company_info"),
+    _jsonb("social_profiles"),
+    _ts("created_at"),
+    _ts("updated_at"),
+    _in("status", LEAD_STATUSES, "status"),
+    info=_owned(LEAD_WRITER),
+)
+
+enrichment_log = Table(
+    "enrichment_log",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("campaign_id", UUID(as_uuid=True), index=True),
+    Column("prospect_id", UUID(as_uuid=True)),
+    Column("provider", Text, nullable=False),
+    Column("operation", Text, nullable=False),
+    Column("cost", _MONEY, nullable=False, server_default=text("0")),
+    Column("status", Text, nullable=False),
+    Column("latency_ms", Float),
+    # The event that caused the calls and the call's place in it: a redelivered event
+    # logs nothing twice.
+    Column("source_event_id", UUID(as_uuid=True), nullable=False),
+    Column("call_index", Integer, nullable=False),
+    _ts("created_at"),
+    UniqueConstraint("source_event_id", "call_index"),
+    info=_owned(LEAD_WRITER),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    _uuid_pk(),
+    _team_id(indexed=False),
+    Column("kind", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    _ts("created_at"),
+    UniqueConstraint("team_id", "kind", "value"),
+    info=_owned(LEAD_WRITER),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("topic", Text, nullable=False),
+    Column("key", Text),
+    Column("payload", JSONB, nullable=False),
+    _jsonb("headers"),
+    _ts("created_at"),
+    _ts("published_at", nullable=True),
+    # The relay scans only what is still to publish.
+    Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+    info=_owned(LEAD_WRITER),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("consumer", Text, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    _ts("processed_at"),
+    PrimaryKeyConstraint("consumer", "event_id"),
+    info=_owned(LEAD_WRITER),
+)
+
+# --- discovery -----------------------------------------------------------------------------
+
+discovery_cursors = Table(
+    "discovery_cursors",
+    metadata,
+    Column("campaign_id", UUID(as_uuid=True), nullable=False),
+    Column("platform", Text, nullable=False),
+    _team_id(),
+    Column("next_start", Integer, nullable=False, server_default=text("0")),
+    _count("discovered"),
+    Column("status", Text, nullable=False),
+    _ts("updated_at"),
+    PrimaryKeyConstraint("campaign_id", "platform"),
+    _in("platform", _PLATFORMS, "platform"),
+    info=_owned(DISCOVERY),
+)
+
+audiences = Table(
+    "audiences",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("icp_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("platform", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("size", Integer),
+    _jsonb("definition"),
+    _ts("created_at"),
+    _in("platform", _PLATFORMS, "platform"),
+    info=_owned(DISCOVERY),
+)
+
+# --- enrichment ----------------------------------------------------------------------------
+
+enrichment_jobs = Table(
+    "enrichment_jobs",
+    metadata,
+    _uuid_pk(),
+    _team_id(),
+    Column("prospect_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    Column("total", Integer, nullable=False),
+    _count("done"),
+    _count("failed"),
+    Column("status", Text, nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    info=_owned(ENRICHMENT),
+)
+
+# --- scoring -------------------------------------------------------------------------------
+
+prospect_vectors = Table(
+    "prospect_vectors",
+    metadata,
+    Column("prospect_id", UUID(as_uuid=True), nullable=False),
+    _team_id(),
+    Column("model", Text, nullable=False),
+    Column("embedding", Vector(EMBEDDING_DIM), nullable=False),
+    _ts("updated_at"),
+    PrimaryKeyConstraint("prospect_id", "model"),
+    # Nearest neighbours by cosine distance (GET /prospects/{id}/similar).
+    Index(
+        "ix_prospect_vectors_embedding_hnsw",
+        "embedding",
+        postgresql_using="hnsw",
+        postgresql_ops={"embedding": "vector_cosine_ops"},
+    ),
+    info=_owned(SCORING),
+)
+
+icp_vectors = Table(
+    "icp_vectors",
+    metadata,
+    Column("campaign_id", UUID(as_uuid=True), primary_key=True),
+    _team_id(),
+    Column("model", Text, nullable=False),
+    Column("embedding", Vector(EMBEDDING_DIM), nullable=False),
+    _ts("updated_at"),
+    info=_owned(SCORING),
+)
+
+
+def owner_of(table_name: str) -> str:
+    """The one service that writes ``table_name``."""
+    return metadata.tables[table_name].info["owner"]

@@ -1,0 +1,30 @@
+"""Subscribers of the discovery service: translate messages into domain calls."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from faststream import AckPolicy
+from leadgen_common.contracts import Envelope
+from leadgen_common.kafka import EventBus
+
+logger = logging.getLogger(__name__)
+
+GROUP = "discovery"
+
+
+def register(bus: EventBus) -> None:
+    @bus.subscribe("campaign.started", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_campaign_started(envelope: Envelope[Any]) -> None:
+        logger.info("received %s", envelope.event_type)
+
+    @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_campaign_control(envelope: Envelope[Any]) -> None:
+        logger.info("received %s", envelope.event_type)
+
+    @bus.subscribe(
+        "audience.lookalike_requested", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR
+    )
+    async def on_audience_lookalike_requested(envelope: Envelope[Any]) -> None:
+        logger.info("received %s", envelope.event_type)

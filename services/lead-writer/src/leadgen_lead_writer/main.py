@@ -1,0 +1,21 @@
+"""App factory of the lead-writer service: settings, event bus, handlers, HTTP health."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from leadgen_common.kafka import EventBus
+from leadgen_common.service import create_service_app
+from leadgen_common.settings import ServiceSettings
+
+from . import handlers
+
+
+class LeadWriterSettings(ServiceSettings):
+    service_name: str = "lead-writer"
+
+
+def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:
+    settings = settings or LeadWriterSettings()
+    bus = EventBus(settings)
+    handlers.register(bus)
+    return create_service_app(settings, bus)
