@@ -189,7 +189,7 @@ class EventBus:
         """True once every subscriber's group join assigned its partitions."""
         return not self.stopping and all(lst.joined.is_set() for lst in self._listeners.values())
 
-    async def wait_ready(self, timeout: float) -> None:
+    async def wait_ready(self, seconds: float) -> None:
         await asyncio.wait_for(
-            asyncio.gather(*(lst.joined.wait() for lst in self._listeners.values())), timeout
+            asyncio.gather(*(lst.joined.wait() for lst in self._listeners.values())), seconds
         )

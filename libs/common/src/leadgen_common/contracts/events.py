@@ -9,12 +9,18 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from .icp import Icp
 from .platforms import Platform
+
+ProspectId = Annotated[
+    uuid.UUID, Field(description="The prospect: UUIDv5 of team, platform and platform profile id.")
+]
+CampaignId = Annotated[uuid.UUID, Field(description="The campaign.")]
+RequestedBy = Annotated[str, Field(description="Principal (token subject) who asked.")]
 
 
 class _Payload(BaseModel):
@@ -76,7 +82,9 @@ class CampaignStarted(_Payload):
         default_factory=dict,
         description="Per-platform overrides of the criteria translated from the ICP.",
     )
-    options: CampaignOptions = Field(default_factory=CampaignOptions)
+    options: CampaignOptions = Field(
+        default_factory=CampaignOptions, description="maxProspects, autoEnrich, autoConvert, …"
+    )
     requested_by: str = Field(description="Principal (token subject) who started it.")
 
 
@@ -149,17 +157,17 @@ class ProviderCall(_Payload):
 
 
 class CompanyData(_Payload):
-    name: str | None = None
-    domain: str | None = None
+    name: str | None = Field(default=None, description="Company name.")
+    domain: str | None = Field(default=None, description="Web domain.")
     industry: str | None = Field(default=None, description="Industry (provider taxonomy).")
     employees: int | None = Field(default=None, ge=0, description="Headcount.")
     employees_range: str | None = Field(default=None, description="e.g. '51-200'.")
-    founded_year: int | None = None
+    founded_year: int | None = Field(default=None, description="Year founded.")
     location: str | None = Field(default=None, description="Headquarters.")
-    tags: list[str] = Field(default_factory=list)
-    description: str | None = None
-    funding_raised_usd: int | None = Field(default=None, ge=0)
-    tech: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, description="Provider tags, e.g. B2B, SaaS.")
+    description: str | None = Field(default=None, description="Company description.")
+    funding_raised_usd: int | None = Field(default=None, ge=0, description="Total raised.")
+    tech: list[str] = Field(default_factory=list, description="Technologies used.")
 
 
 class Enrichment(_Payload):
@@ -176,11 +184,13 @@ class Enrichment(_Payload):
 class ProspectEnriched(_Payload):
     """A prospect left the enrichment stage (enriched, or skipped with a reason)."""
 
-    prospect_id: uuid.UUID
-    campaign_id: uuid.UUID
+    prospect_id: ProspectId
+    campaign_id: CampaignId
     profile: ProspectProfile = Field(description="The discovered profile, carried forward.")
     options: CampaignOptions = Field(description="The campaign's options, carried forward.")
-    enrichment: Enrichment = Field(default_factory=Enrichment)
+    enrichment: Enrichment = Field(
+        default_factory=Enrichment, description="What providers added (may be empty)."
+    )
     enrichment_skipped: str | None = Field(
         default=None, description="Null, or why enrichment was skipped (e.g. 'auto_enrich_off')."
     )
@@ -195,24 +205,26 @@ class DimensionScore(_Payload):
 
 
 class ScoreBreakdown(_Payload):
-    demographics: DimensionScore
-    firmographics: DimensionScore
-    psychographics: DimensionScore
-    activity: DimensionScore
+    demographics: DimensionScore = Field(description="Titles, seniority, location, age (30%).")
+    firmographics: DimensionScore = Field(description="Industry, company size, geography (25%).")
+    psychographics: DimensionScore = Field(description="Pain points, goals, values (25%).")
+    activity: DimensionScore = Field(description="Recency and volume of activity (20%).")
 
 
 class ProspectScored(_Payload):
     """A prospect was scored against its campaign's ICP and routed."""
 
-    prospect_id: uuid.UUID
-    campaign_id: uuid.UUID
+    prospect_id: ProspectId
+    campaign_id: CampaignId
     icp_match_score: float = Field(ge=0.0, le=1.0, description="Weighted ICP match.")
     quality_score: float = Field(ge=0.0, le=1.0, description="Confidence in the data itself.")
-    breakdown: ScoreBreakdown
+    breakdown: ScoreBreakdown = Field(description="Per-dimension scores and reasons.")
     outcome: ScoreOutcome = Field(description="qualified (>= bar), review, or rejected.")
     profile: ProspectProfile = Field(description="The profile, carried forward.")
     options: CampaignOptions = Field(description="The campaign's options, carried forward.")
-    enrichment: Enrichment = Field(default_factory=Enrichment)
+    enrichment: Enrichment = Field(
+        default_factory=Enrichment, description="What providers added (may be empty)."
+    )
 
 
 class ReviewDecision(StrEnum):
@@ -223,59 +235,59 @@ class ReviewDecision(StrEnum):
 class ProspectReviewed(_Payload):
     """A user converted or rejected a prospect by hand."""
 
-    prospect_id: uuid.UUID
-    campaign_id: uuid.UUID
-    decision: ReviewDecision
-    reviewed_by: str
+    prospect_id: ProspectId
+    campaign_id: CampaignId
+    decision: ReviewDecision = Field(description="convert or reject.")
+    reviewed_by: str = Field(description="Principal who decided.")
 
 
 class RequestEnrichment(_Payload):
     """Command: enrich prospects on demand (single or batch job)."""
 
-    job_id: uuid.UUID
-    prospect_id: uuid.UUID
+    job_id: uuid.UUID = Field(description="Enrichment job this belongs to.")
+    prospect_id: ProspectId
     providers: list[str] = Field(default_factory=list, description="Empty means all.")
-    validate_email: bool = True
+    validate_email: bool = Field(default=True, description="Also verify the email.")
 
 
 class RequestLookalike(_Payload):
     """Command: build a lookalike audience for an ICP."""
 
-    icp_id: uuid.UUID
-    platforms: list[Platform] = Field(min_length=1)
-    requested_by: str
+    icp_id: uuid.UUID = Field(description="ICP to build the audience from.")
+    platforms: list[Platform] = Field(min_length=1, description="Platforms to build it on.")
+    requested_by: RequestedBy
 
 
 class UpdateProspect(_Payload):
     """Command: user edits to a prospect (marked, never overwritten by enrichment)."""
 
-    prospect_id: uuid.UUID
+    prospect_id: ProspectId
     fields: dict[str, Any] = Field(default_factory=dict, description="Contact fields edited.")
-    assignee: str | None = None
-    lead_status: str | None = None
-    requested_by: str
+    assignee: str | None = Field(default=None, description="User to assign it to.")
+    lead_status: str | None = Field(default=None, description="New lead status.")
+    requested_by: RequestedBy
 
 
 class AddSuppression(_Payload):
     """Command: never prospect this person, email or domain again."""
 
     kind: str = Field(description="'email', 'domain' or 'profile_url'.")
-    value: str = Field(min_length=1)
-    requested_by: str
+    value: str = Field(min_length=1, description="The email, domain or URL to suppress.")
+    requested_by: RequestedBy
 
 
 class EraseProspect(_Payload):
     """Command: erase a person's data (GDPR art. 17)."""
 
-    prospect_id: uuid.UUID
-    requested_by: str
+    prospect_id: ProspectId
+    requested_by: RequestedBy
 
 
 class ProspectErased(_Payload):
     """A person's data was erased."""
 
-    prospect_id: uuid.UUID
-    erased_at: AwareDatetime
+    prospect_id: ProspectId
+    erased_at: AwareDatetime = Field(description="When the data was erased.")
 
 
 class LeadCreated(_Payload):
@@ -283,18 +295,18 @@ class LeadCreated(_Payload):
     delivery carries the same envelope ``event_id`` and must be deduped on it."""
 
     lead_id: uuid.UUID = Field(description="UUIDv5 of the prospect id; stable.")
-    prospect_id: uuid.UUID
-    campaign_id: uuid.UUID
+    prospect_id: ProspectId
+    campaign_id: CampaignId
     source: str = Field(description="'auto' (autoConvert) or 'review' (manual convert).")
-    platform: Platform
-    profile_url: str
-    name: str
-    title: str | None = None
-    company_name: str | None = None
-    company_domain: str | None = None
-    location: str | None = None
-    email: str | None = None
-    icp_match_score: float = Field(ge=0.0, le=1.0)
-    quality_score: float = Field(ge=0.0, le=1.0)
-    breakdown: ScoreBreakdown
-    created_at: AwareDatetime
+    platform: Platform = Field(description="Where the person was found.")
+    profile_url: str = Field(description="Public profile URL.")
+    name: str = Field(description="Full name.")
+    title: str | None = Field(default=None, description="Job title.")
+    company_name: str | None = Field(default=None, description="Employer.")
+    company_domain: str | None = Field(default=None, description="Employer's web domain.")
+    location: str | None = Field(default=None, description="Where the person is.")
+    email: str | None = Field(default=None, description="Work email, when known.")
+    icp_match_score: float = Field(ge=0.0, le=1.0, description="ICP match in [0, 1].")
+    quality_score: float = Field(ge=0.0, le=1.0, description="Data confidence in [0, 1].")
+    breakdown: ScoreBreakdown = Field(description="Per-dimension scores and reasons.")
+    created_at: AwareDatetime = Field(description="When the lead was created.")

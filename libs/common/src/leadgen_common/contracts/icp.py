@@ -105,10 +105,18 @@ class IcpDefinition(_Section):
 
     name: Text = Field(description="Human name of the ICP.")
     product_id: Text | None = Field(default=None, description="Product this ICP sells.")
-    demographics: Demographics = Field(default_factory=Demographics)
-    firmographics: Firmographics = Field(default_factory=Firmographics)
-    psychographics: Psychographics = Field(default_factory=Psychographics)
-    behaviors: Behaviors = Field(default_factory=Behaviors)
+    demographics: Demographics = Field(
+        default_factory=Demographics, description="Who: titles, age, location, education."
+    )
+    firmographics: Firmographics = Field(
+        default_factory=Firmographics, description="Where they work: industry, size, revenue."
+    )
+    psychographics: Psychographics = Field(
+        default_factory=Psychographics, description="Why they buy: pains, goals, values."
+    )
+    behaviors: Behaviors = Field(
+        default_factory=Behaviors, description="How they buy: triggers, process, channels."
+    )
 
 
 class Icp(IcpDefinition):
