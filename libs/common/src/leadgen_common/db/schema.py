@@ -1,10 +1,11 @@
 """Every table of the leadgen database, as SQLAlchemy Core metadata.
 
 One writer per table (DESIGN.md): each table's ``info["owner"]`` names the only service
-whose role may write it; every other service's role may only read it. Foreign keys are
-declared only between tables of the same owner, so no service's write ever waits on
-another service having written first (delivery is at-least-once and unordered across
-topics). Tenant tables carry ``team_id`` (not null, indexed).
+whose role may write it; every other service's role may only read it. Foreign keys join
+only tables of one owner whose handler writes the parent first, so no write waits on
+another service (delivery is at-least-once and unordered across topics); ``team_id`` has
+none because a valid token may name a team before its ``teams`` row exists. Tenant tables
+carry ``team_id`` (not null, leading some index).
 
 This is the *current* shape; the migrations under ``migrations/versions`` are the history
 that builds it, and a test checks the two agree.
@@ -71,7 +72,9 @@ def _in(column: str, values: Any, name: str) -> CheckConstraint:
 
 
 def _uuid_pk() -> Column[Any]:
-    return Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()"))
+    return Column(
+        "id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
 
 
 def _team_id(*, indexed: bool = True) -> Column[Any]:

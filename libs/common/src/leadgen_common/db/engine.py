@@ -1,0 +1,30 @@
+"""Async SQLAlchemy engines on asyncpg, from whatever Postgres URL a setting holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+_POSTGRES_SCHEMES = {"postgres", "postgresql"}
+
+
+def asyncpg_url(url: str | URL) -> URL:
+    """``postgresql://``, ``postgres://`` or ``postgresql+<driver>://`` -> ``postgresql+asyncpg://``."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    backend = parsed.drivername.split("+", 1)[0]
+    if backend not in _POSTGRES_SCHEMES:
+        raise ValueError(f"not a Postgres URL: {parsed.render_as_string(hide_password=True)}")
+    return parsed.set(drivername="postgresql+asyncpg")
+
+
+def libpq_url(url: str | URL) -> str:
+    """The same database as a plain ``postgresql://`` string (asyncpg.connect, psql)."""
+    return asyncpg_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_engine(url: str | URL, **kw: Any) -> AsyncEngine:
+    """An ``AsyncEngine`` on asyncpg; ``kw`` goes to ``create_async_engine`` (pool sizes...)."""
+    kw.setdefault("pool_pre_ping", True)
+    return create_async_engine(asyncpg_url(url), **kw)
