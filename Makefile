@@ -1,12 +1,7 @@
 # Human entry points (DESIGN.md "Entry points"). Every target installs uv with pip when missing.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null)
-ifeq ($(UV),)
-UV := $(shell python3 -m pip install --quiet --user uv >/dev/null 2>&1 || python3 -m pip install --quiet uv >/dev/null; python3 -c 'import sysconfig,os;print(os.path.join(sysconfig.get_path("scripts"),"uv"))' 2>/dev/null)
-ifeq ($(wildcard $(UV)),)
-UV := $(shell python3 -c 'import site,os;print(os.path.join(site.USER_BASE,"bin","uv"))')
-endif
-endif
+# uv on PATH, else the uv module installed with pip (`python3 -m uv` works without PATH changes).
+UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo python3 -m uv; })
 
 .PHONY: install run up down test bench lint clean
 
