@@ -1,0 +1,182 @@
+"""End to end through the real embedded stack: HTTP request -> five service processes
+-> `lead.created`, checked against the gateway's read models, the database and an
+independent Kafka consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+pytestmark = pytest.mark.stack
+
+SAMPLE_ICP = json.loads(
+    (Path(__file__).resolve().parents[2] / "shared" / "data" / "sample-icp.json").read_text()
+)
+TERMINAL_PROSPECT = {"review", "rejected", "converted", "qualified", "erased"}
+
+
+class Api:
+    def __init__(self, base: str, token: str) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    async def ok(self, method: str, path: str, status: int = 200, **kw) -> dict:
+        response = await self.http.request(method, path, **kw)
+        assert response.status_code == status, (method, path, response.status_code, response.text)
+        return response.json()
+
+    async def pages(self, path: str, **params) -> list[dict]:
+        items, cursor = [], None
+        while True:
+            query = {**params, "limit": 200, **({"cursor": cursor} if cursor else {})}
+            page = await self.ok("GET", path, params=query)
+            items += page["items"]
+            cursor = page.get("nextCursor")
+            if not cursor:
+                return items
+
+    async def start_campaign(self, max_prospects: int, **options) -> str:
+        icp = await self.ok("POST", "/icps", 201, json=SAMPLE_ICP)
+        body = {
+            "icpId": icp["id"], "name": "e2e", "platforms": ["linkedin"],
+            "options": {"maxProspects": max_prospects, "autoConvert": True, **options},
+        }
+        started = await self.ok("POST", "/prospecting/campaigns", 202, json=body)
+        assert started["status"] == "running"
+        return started["campaignId"]
+
+    async def wait_status(self, campaign_id: str, statuses: set[str], timeout: float = 300):
+        deadline = time.monotonic() + timeout
+        while True:
+            campaign = await self.ok("GET", f"/prospecting/campaigns/{campaign_id}")
+            if campaign["status"] in statuses:
+                return campaign
+            assert time.monotonic() < deadline, f"campaign stuck: {campaign}"
+            await asyncio.sleep(0.5)
+
+
+async def lead_created_events(bootstrap: str) -> list:
+    """Everything on lead.created from the beginning, read by an independent consumer."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition("lead.created", p)
+                      for p in consumer.partitions_for_topic("lead.created") or ()]
+        if not partitions:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - metadata refresh
+            partitions = [TopicPartition("lead.created", p)
+                          for p in consumer.partitions_for_topic("lead.created")]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records = []
+        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+            batch = await consumer.getmany(timeout_ms=1000)
+            for messages in batch.values():
+                records += messages
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def run_and_check_campaign(stack: dict, token: str, max_prospects: int) -> dict:
+    api = Api(stack["GATEWAY_URL"], token)
+    campaign_id = await api.start_campaign(max_prospects)
+    campaign = await api.wait_status(campaign_id, {"completed", "failed", "cancelled"})
+    assert campaign["status"] == "completed", campaign
+    progress = campaign["progress"]
+
+    prospects = await api.pages(f"/prospecting/campaigns/{campaign_id}/prospects")
+    leads = await api.pages("/leads", campaignId=campaign_id)
+    assert len(prospects) == progress["discovered"] == max_prospects
+    assert all(p["status"] in TERMINAL_PROSPECT for p in prospects)
+    statuses = Counter(p["status"] for p in prospects)
+    assert statuses["qualified"] == 0  # autoConvert: every qualified prospect became a lead
+    assert progress["discovered"] == progress["enriched"] == progress["scored"]
+    assert progress["qualified"] + progress["review"] + progress["rejected"] == progress["scored"]
+    assert progress["converted"] == len(leads) == statuses["converted"]
+    assert progress["qualified"] == progress["converted"]
+    assert len(leads) > 0, "the sample ICP should produce some leads"
+    for p in prospects:
+        assert set(p["breakdown"]) == {"demographics", "firmographics", "psychographics",
+                                       "activity"}
+        assert all(dim["reasons"] for dim in p["breakdown"].values())
+
+    records = [r for r in await lead_created_events(stack["KAFKA_BOOTSTRAP_SERVERS"])
+               if json.loads(r.value)["campaign_id"] == campaign_id]
+    event_ids = {json.loads(r.value)["event_id"] for r in records}
+    lead_ids_in_events = Counter(json.loads(r.value)["payload"]["lead_id"] for r in records)
+    ids_per_lead: dict[str, set] = {}
+    for r in records:
+        body = json.loads(r.value)
+        ids_per_lead.setdefault(body["payload"]["lead_id"], set()).add(body["event_id"])
+    assert all(len(ids) == 1 for ids in ids_per_lead.values()), "a lead under two event ids"
+    assert len(event_ids) == len(leads) == len(lead_ids_in_events)
+    assert set(lead_ids_in_events) == {lead["id"] for lead in leads}
+
+    conn = await asyncpg.connect(stack["DATABASE_ADMIN_URL"].replace("+asyncpg", ""))
+    try:
+        rows = await conn.fetchval(
+            "select count(*) from leads where campaign_id = $1", uuid.UUID(campaign_id)
+        )
+        unpublished = await conn.fetchval("select count(*) from outbox where published_at is null")
+    finally:
+        await conn.close()
+    assert rows == len(leads)
+    assert unpublished == 0
+    return {"campaign_id": campaign_id, "leads": leads, "prospects": prospects}
+
+
+async def test_sample_icp_campaign_end_to_end_twice_with_isolated_teams(stack, mint_token):
+    first = await run_and_check_campaign(stack, mint_token("e2e-alpha", "admin"), 300)
+    second_token = mint_token("e2e-beta", "admin")
+    second = await run_and_check_campaign(stack, second_token, 300)
+
+    beta = Api(stack["GATEWAY_URL"], second_token)
+    response = await beta.http.get(f"/prospecting/campaigns/{first['campaign_id']}")
+    assert response.status_code == 404
+    beta_leads = await beta.pages("/leads")
+    assert {lead["id"] for lead in beta_leads} == {lead["id"] for lead in second["leads"]}
+    alpha_prospect = first["prospects"][0]["id"]
+    response = await beta.http.post(f"/prospecting/prospects/{alpha_prospect}/convert", json={})
+    assert response.status_code == 404
+
+
+async def test_pause_holds_resume_completes_cancel_stops(stack, mint_token):
+    api = Api(stack["GATEWAY_URL"], mint_token("e2e-control", "admin"))
+    campaign_id = await api.start_campaign(2000, autoEnrich=False)
+    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
+                 json={"status": "paused"})
+    paused = await api.wait_status(campaign_id, {"paused"}, timeout=30)
+    await asyncio.sleep(2)  # let anything already in flight land
+    held = (await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))["progress"]
+    await asyncio.sleep(3)
+    still = (await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))["progress"]
+    assert still["discovered"] == held["discovered"] < 2000, (paused, held, still)
+
+    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
+                 json={"status": "running"})
+    done = await api.wait_status(campaign_id, {"completed"}, timeout=300)
+    assert done["progress"]["discovered"] == 2000
+
+    cancelled_id = await api.start_campaign(5000, autoEnrich=False)
+    await api.ok("PATCH", f"/prospecting/campaigns/{cancelled_id}", 202,
+                 json={"status": "cancelled"})
+    cancelled = await api.wait_status(cancelled_id, {"cancelled"}, timeout=60)
+    await asyncio.sleep(3)
+    after = await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}")
+    assert after["status"] == "cancelled"
+    assert after["progress"]["discovered"] == cancelled["progress"]["discovered"] < 5000
+    response = await api.http.patch(f"/prospecting/campaigns/{cancelled_id}",
+                                     json={"status": "running"})
+    assert response.status_code == 409
