@@ -231,6 +231,11 @@ campaign_prospects = Table(
     Column("rank", Integer),
     _ts("discovered_at"),
     _ts("updated_at"),
+    # When each funnel stage was counted in campaign_progress (null: not yet), so a
+    # redelivered or re-published event counts nothing twice (revision 0002).
+    _ts("counted_discovered_at", nullable=True),
+    _ts("counted_enriched_at", nullable=True),
+    _ts("counted_scored_at", nullable=True),
     PrimaryKeyConstraint("campaign_id", "prospect_id"),
     Index(None, "campaign_id", "status"),
     Index(None, "campaign_id", "icp_match_score"),
@@ -259,6 +264,8 @@ campaign_progress = Table(
     _jsonb("warnings", "[]"),
     Column("cost_total", _MONEY, nullable=False, server_default=text("0")),
     Column("discovery_finished", Boolean, nullable=False, server_default=text("false")),
+    # total_discovered of campaign.discovery_finished; completion waits for that many.
+    Column("expected_discovered", Integer),
     Column("failure_reason", Text),
     _ts("started_at"),
     _ts("completed_at", nullable=True),
