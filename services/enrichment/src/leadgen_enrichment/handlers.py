@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from faststream import AckPolicy
-from leadgen_common.contracts import Envelope
+from leadgen_common.contracts import Envelope, envelope_for
+from leadgen_common.contracts.events import ControlAction
 from leadgen_common.kafka import EventBus
 
-logger = logging.getLogger(__name__)
+from .enrich import Enricher
 
 GROUP = "enrichment"
 
 
-def register(bus: EventBus) -> None:
+def register(bus: EventBus, enricher: Enricher) -> None:
     @bus.subscribe("prospect.discovered", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_prospect_discovered(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
+        """Enrich a discovered prospect (or skip it with a reason); publish prospect.enriched."""
+        enriched = await enricher.enrich(envelope.payload)
+        await bus.publish(
+            envelope_for(
+                enriched,
+                team_id=envelope.team_id,
+                correlation_id=envelope.correlation_id,
+                causation=envelope,
+            )
+        )
 
     @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_control(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("enrichment.requested", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_enrichment_requested(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_erase(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
+        """Remember a cancelled campaign so its prospects cost nothing more."""
+        if envelope.payload.action is ControlAction.CANCEL:
+            enricher.campaigns.remember_cancelled(envelope.payload.campaign_id)

@@ -2,20 +2,75 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 from fastapi import FastAPI
+from leadgen_common.db.engine import make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
-from leadgen_common.settings import ServiceSettings
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import handlers
+from .adapters.campaign_state import CampaignCancellations
+from .adapters.clearbit import ClearbitCompanyClient
+from .adapters.http_retry import ProviderGate, RetryPolicy
+from .enrich import Enricher
+from .settings import EnrichmentSettings
+
+__all__ = ["EnrichmentSettings", "create_app"]
 
 
-class EnrichmentSettings(ServiceSettings):
-    service_name: str = "enrichment"
+def retry_policy(settings: EnrichmentSettings) -> RetryPolicy:
+    return RetryPolicy(
+        retries=settings.provider_retries,
+        backoff_s=settings.provider_backoff_s,
+        max_backoff_s=settings.provider_max_backoff_s,
+        max_retry_after_s=settings.provider_max_retry_after_s,
+    )
+
+
+def clearbit_client(settings: EnrichmentSettings, http: httpx.AsyncClient) -> ClearbitCompanyClient:
+    return ClearbitCompanyClient(
+        http,
+        base_url=settings.clearbit_url(),
+        api_key=settings.clearbit_api_key,
+        cost_per_lookup=settings.clearbit_company_cost,
+        policy=retry_policy(settings),
+        gate=ProviderGate(asyncio.Semaphore(settings.provider_concurrency)),
+    )
+
+
+def database_engine(settings: EnrichmentSettings) -> AsyncEngine:
+    timeout = settings.db_timeout_s
+    return make_engine(
+        settings.require_database_url(),
+        pool_size=settings.db_pool_size,
+        connect_args={"timeout": timeout, "command_timeout": timeout},
+    )
 
 
 def create_app(settings: EnrichmentSettings | None = None) -> FastAPI:
     settings = settings or EnrichmentSettings()
+    engine = database_engine(settings)
+    # Closed in the lifespan's shutdown; each provider bounds its own in-flight requests.
+    http = httpx.AsyncClient(timeout=settings.provider_timeout_s)
+    enricher = Enricher(
+        providers=[clearbit_client(settings, http)],
+        campaigns=CampaignCancellations(engine, settings.campaign_state_ttl_s),
+    )
     bus = EventBus(settings)
-    handlers.register(bus)
-    return create_service_app(settings, bus)
+    handlers.register(bus, enricher)
+
+    async def database_answers() -> bool:
+        async with engine.connect() as conn:
+            return (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+    async def close() -> None:
+        await http.aclose()
+        await engine.dispose()
+
+    return create_service_app(
+        settings, bus, on_shutdown=[close], checks={"database": database_answers}
+    )

@@ -1,0 +1,1 @@
+"""Pure enrichment logic: what to do for a prospect, and how provider results merge."""

@@ -1,0 +1,225 @@
+"""The enrichment subscribers through FastStream's in-memory Kafka broker.
+
+Fakes sit at the edges only: Clearbit's HTTP answers (httpx.MockTransport) and the
+database's view of cancelled campaigns (FakeCampaigns).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from decimal import Decimal
+
+import httpx
+import pytest
+from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from leadgen_common.contracts import decode, envelope_for
+from leadgen_common.contracts.events import ControlCampaign
+from leadgen_common.kafka import EventBus
+from leadgen_enrichment import handlers
+from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient
+from leadgen_enrichment.adapters.http_retry import ProviderGate, RetryPolicy
+from leadgen_enrichment.enrich import Enricher
+from leadgen_enrichment.settings import EnrichmentSettings
+from pydantic import SecretStr
+
+TEAM = uuid.UUID("5f0b0c1e-0000-5000-8000-000000000001")
+
+
+class Clearbit:
+    """Scripted Clearbit answers: ``status`` for every request, counting them."""
+
+    def __init__(self, status: int = 200, body: dict | None = None) -> None:
+        self.status, self.body, self.requests = status, body or {}, 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        return httpx.Response(self.status, json=self.body)
+
+
+class Harness:
+    def __init__(self, clearbit: Clearbit, campaigns) -> None:
+        self.bus = EventBus(
+            EnrichmentSettings(service_name="enrichment", handler_retry_backoff_s=0.01)
+        )
+        self.http = httpx.AsyncClient(transport=httpx.MockTransport(clearbit))
+        provider = ClearbitCompanyClient(
+            self.http,
+            base_url="http://sandbox.test/clearbit",
+            api_key=SecretStr("sandbox-key"),
+            cost_per_lookup=Decimal("0.10"),
+            policy=RetryPolicy(retries=2, backoff_s=0.001),
+            gate=ProviderGate(asyncio.Semaphore(4)),
+        )
+        self.campaigns = campaigns
+        handlers.register(self.bus, Enricher(providers=[provider], campaigns=campaigns))
+        self.enriched: list = []
+        self.dead: list = []
+
+        @self.bus.broker.subscriber("prospect.enriched", group_id="test-reader")
+        async def read_enriched(message: KafkaMessage) -> None:
+            self.enriched.append(decode("prospect.enriched", message.body))
+
+        @self.bus.broker.subscriber("prospect.discovered.dlq", group_id="test-dlq")
+        async def read_dlq(message: KafkaMessage) -> None:
+            self.dead.append((message.body, message.headers))
+
+    async def send(self, payload) -> object:
+        envelope = envelope_for(payload, team_id=TEAM, correlation_id="corr-1")
+        await self.bus.publish(envelope)
+        return envelope
+
+
+@pytest.fixture
+async def harness_for(campaigns):
+    made: list[Harness] = []
+
+    def make(clearbit: Clearbit) -> Harness:
+        made.append(Harness(clearbit, campaigns))
+        return made[-1]
+
+    yield make
+    for harness in made:
+        await harness.http.aclose()
+
+
+async def test_discovered_in_enriched_out(harness_for, make_discovered, company_body):
+    clearbit = Clearbit(200, company_body())
+    h = harness_for(clearbit)
+    payload = make_discovered()
+    async with TestKafkaBroker(h.bus.broker):
+        incoming = await h.send(payload)
+    [out] = h.enriched
+    assert (out.causation_id, out.correlation_id) == (incoming.event_id, "corr-1")
+    assert (out.team_id, out.campaign_id) == (TEAM, payload.campaign_id)
+    enriched = out.payload
+    assert enriched.prospect_id == payload.prospect_id
+    assert (enriched.profile, enriched.options) == (payload.profile, payload.options)
+    assert enriched.enrichment_skipped is None
+    assert enriched.enrichment.company.industry == "Internet Software & Services"
+    assert enriched.enrichment.company.employees == 180
+    assert enriched.enrichment.provenance["company.industry"] == "clearbit"
+    [call] = enriched.provider_calls
+    assert (call.provider, call.operation, call.status, call.cost) == (
+        "clearbit",
+        "company",
+        "success",
+        Decimal("0.10"),
+    )
+
+
+async def test_auto_enrich_off_is_skipped_with_its_reason_and_no_call(harness_for, make_discovered):
+    clearbit = Clearbit(200)
+    h = harness_for(clearbit)
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered(auto_enrich=False))
+    [out] = h.enriched
+    assert out.payload.enrichment_skipped == "auto_enrich_off"
+    assert out.payload.provider_calls == []
+    assert out.payload.enrichment.company is None
+    assert clearbit.requests == 0
+
+
+async def test_no_domain_is_skipped_without_asking_the_database(
+    harness_for, make_discovered, campaigns
+):
+    h = harness_for(Clearbit(200))
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered(company_domain=None))
+    assert h.enriched[0].payload.enrichment_skipped == "no_company_domain"
+    assert campaigns.asked == []
+
+
+async def test_provider_5xx_records_a_failed_call_and_the_prospect_moves_on(
+    harness_for, make_discovered
+):
+    clearbit = Clearbit(503)
+    h = harness_for(clearbit)
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered())
+    [out] = h.enriched
+    assert clearbit.requests == 3  # first try + 2 bounded retries
+    assert out.payload.enrichment_skipped is None
+    assert out.payload.enrichment.company is None
+    [call] = out.payload.provider_calls
+    assert (call.status, call.cost) == ("failed", Decimal(0))
+    assert h.dead == []
+
+
+async def test_not_found_is_enriched_with_nothing_and_billed(harness_for, make_discovered):
+    h = harness_for(Clearbit(404, {"error": {"type": "unknown_record"}}))
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered())
+    [call] = h.enriched[0].payload.provider_calls
+    assert (call.status, call.cost) == ("success", Decimal("0.10"))
+    assert h.enriched[0].payload.enrichment.company is None
+
+
+async def test_cancel_control_stops_paid_calls_but_not_the_funnel(harness_for, make_discovered):
+    clearbit = Clearbit(200)
+    h = harness_for(clearbit)
+    campaign_id = uuid.uuid4()
+    cancel = ControlCampaign(campaign_id=campaign_id, action="cancel", requested_by="u")
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(cancel)
+        await h.send(make_discovered(campaign_id=campaign_id))
+    [out] = h.enriched
+    assert out.payload.enrichment_skipped == "campaign_cancelled"
+    assert out.payload.provider_calls == []
+    assert clearbit.requests == 0
+
+
+async def test_cancellation_seen_by_another_replica_is_read_from_the_database(
+    harness_for, make_discovered, campaigns
+):
+    clearbit = Clearbit(200)
+    h = harness_for(clearbit)
+    campaign_id = uuid.uuid4()
+    campaigns.cancelled_in_db.add(campaign_id)
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered(campaign_id=campaign_id))
+    assert h.enriched[0].payload.enrichment_skipped == "campaign_cancelled"
+    assert clearbit.requests == 0
+
+
+@pytest.mark.parametrize("action", ["pause", "resume"])
+async def test_pause_and_resume_leave_in_flight_prospects_enriched(
+    harness_for, make_discovered, action
+):
+    h = harness_for(Clearbit(200))
+    campaign_id = uuid.uuid4()
+    control = ControlCampaign(campaign_id=campaign_id, action=action, requested_by="u")
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(control)
+        await h.send(make_discovered(campaign_id=campaign_id))
+    assert h.enriched[0].payload.enrichment_skipped is None
+    assert len(h.enriched[0].payload.provider_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [(b"{not json", "not_json"), (b'{"schema_version": 1}', "wrong_event_type")],
+)
+async def test_malformed_discovered_goes_to_the_dlq(harness_for, body, reason):
+    clearbit = Clearbit(200)
+    h = harness_for(clearbit)
+    async with TestKafkaBroker(h.bus.broker):
+        await h.bus.broker.publish(body, topic="prospect.discovered", key=b"k")
+    [(dead_body, headers)] = h.dead
+    assert (dead_body, headers["x-dlq-reason"]) == (body, reason)
+    assert headers["x-dlq-service"] == "enrichment"
+    assert h.enriched == []
+    assert clearbit.requests == 0
+
+
+async def test_contract_violation_goes_to_the_dlq(harness_for, make_discovered):
+    h = harness_for(Clearbit(200))
+    envelope = envelope_for(make_discovered(), team_id=TEAM, correlation_id="c")
+    raw = envelope.model_dump(mode="json")
+    raw["payload"]["rank"] = -1
+    async with TestKafkaBroker(h.bus.broker):
+        await h.bus.broker.publish(raw, topic="prospect.discovered", key=b"k")
+    [(_, headers)] = h.dead
+    assert headers["x-dlq-reason"] == "contract_violation"
+    assert "rank" in headers["x-dlq-error"]
