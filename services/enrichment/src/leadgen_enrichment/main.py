@@ -6,15 +6,13 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
-from leadgen_common.db.engine import make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import handlers
 from .adapters.campaign_state import CampaignCancellations
 from .adapters.clearbit import ClearbitCompanyClient
+from .adapters.database import answers, engine_for
 from .adapters.http_retry import ProviderGate, RetryPolicy
 from .enrich import Enricher
 from .settings import EnrichmentSettings
@@ -42,18 +40,13 @@ def clearbit_client(settings: EnrichmentSettings, http: httpx.AsyncClient) -> Cl
     )
 
 
-def database_engine(settings: EnrichmentSettings) -> AsyncEngine:
-    timeout = settings.db_timeout_s
-    return make_engine(
-        settings.require_database_url(),
-        pool_size=settings.db_pool_size,
-        connect_args={"timeout": timeout, "command_timeout": timeout},
-    )
-
-
 def create_app(settings: EnrichmentSettings | None = None) -> FastAPI:
     settings = settings or EnrichmentSettings()
-    engine = database_engine(settings)
+    engine = engine_for(
+        settings.require_database_url(),
+        pool_size=settings.db_pool_size,
+        timeout_s=settings.db_timeout_s,
+    )
     # Closed in the lifespan's shutdown; each provider bounds its own in-flight requests.
     http = httpx.AsyncClient(timeout=settings.provider_timeout_s)
     enricher = Enricher(
@@ -64,13 +57,14 @@ def create_app(settings: EnrichmentSettings | None = None) -> FastAPI:
     handlers.register(bus, enricher)
 
     async def database_answers() -> bool:
-        async with engine.connect() as conn:
-            return (await conn.execute(text("SELECT 1"))).scalar() == 1
+        return await answers(engine)
 
     async def close() -> None:
         await http.aclose()
         await engine.dispose()
 
-    return create_service_app(
+    app = create_service_app(
         settings, bus, on_shutdown=[close], checks={"database": database_answers}
     )
+    app.state.bus, app.state.http = bus, http  # for tests and operators' introspection
+    return app
