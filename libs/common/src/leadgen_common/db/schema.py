@@ -366,10 +366,29 @@ discovery_cursors = Table(
     _team_id(),
     Column("next_start", Integer, nullable=False, server_default=text("0")),
     _count("discovered"),
-    Column("status", Text, nullable=False),
+    Column("status", Text, nullable=False),  # control state: running, paused, cancelled
     _ts("updated_at"),
+    # The replica paging the campaign, until when (renewed; a lapsed lease is claimable).
+    Column("owner", Text),
+    _ts("lease_until", nullable=True),
+    # What the paging loop needs to resume without the original campaign.started.
+    _jsonb("criteria"),
+    _jsonb("warnings", "[]"),
+    _jsonb("options"),
+    Column("correlation_id", Text),
+    Column("started_event_id", UUID(as_uuid=True)),
+    Column("outcome", Text),  # null while paging; exhausted or failed
+    Column("failure_reason", Text),
+    _ts("finished_at", nullable=True),  # campaign.discovery_finished published
     PrimaryKeyConstraint("campaign_id", "platform"),
     _in("platform", _PLATFORMS, "platform"),
+    _in("status", ("running", "paused", "cancelled"), "status"),
+    _in("outcome", ("exhausted", "failed"), "outcome"),
+    Index(
+        "ix_discovery_cursors_unfinished",
+        "lease_until",
+        postgresql_where=text("finished_at IS NULL"),
+    ),
     info=_owned(DISCOVERY),
 )
 
