@@ -1,0 +1,154 @@
+"""Queries over lead-writer's read models (campaign_progress, campaign_prospects,
+prospects, leads). The gateway only reads these; every query is scoped by team."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from leadgen_common.db.schema import campaign_progress, campaign_prospects, leads, prospects
+from sqlalchemy import RowMapping, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+#: Unscored prospects sort after every scored one (scores are in [0, 1]).
+_UNSCORED = -1.0
+
+
+async def progress(
+    conn: AsyncConnection, team_id: uuid.UUID, campaign_id: uuid.UUID
+) -> RowMapping | None:
+    query = select(campaign_progress).where(
+        campaign_progress.c.campaign_id == campaign_id, campaign_progress.c.team_id == team_id
+    )
+    return (await conn.execute(query)).mappings().one_or_none()
+
+
+async def discovered_by_platform(
+    conn: AsyncConnection, team_id: uuid.UUID, campaign_id: uuid.UUID
+) -> dict[str, int]:
+    query = (
+        select(campaign_prospects.c.platform, func.count())
+        .where(
+            campaign_prospects.c.campaign_id == campaign_id,
+            campaign_prospects.c.team_id == team_id,
+        )
+        .group_by(campaign_prospects.c.platform)
+    )
+    return {platform: count for platform, count in (await conn.execute(query)).all()}
+
+
+def _personal(column, erased):  # type: ignore[no-untyped-def]
+    """A personal field, or null once the person was erased."""
+    return case((erased, literal(None)), else_=column)
+
+
+async def prospect_page(
+    conn: AsyncConnection,
+    team_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    *,
+    status: str | None,
+    min_score: float | None,
+    limit: int,
+    after: tuple[float, uuid.UUID] | None,
+) -> list[RowMapping]:
+    """Best score first (unscored last), then prospect id; ``limit + 1`` rows."""
+    cp, p = campaign_prospects, prospects
+    erased = p.c.erased_at.is_not(None)
+    sort_score = func.coalesce(cp.c.icp_match_score, _UNSCORED)
+    query = (
+        select(
+            cp.c.prospect_id.label("id"),
+            cp.c.platform,
+            p.c.platform_profile_id,
+            _personal(p.c.name, erased).label("name"),
+            _personal(p.c.title, erased).label("title"),
+            _personal(p.c.company_name, erased).label("company"),
+            _personal(p.c.location, erased).label("location"),
+            cp.c.status,
+            cp.c.icp_match_score,
+            cp.c.quality_score,
+            cp.c.enrichment_skipped,
+            cp.c.breakdown,
+            sort_score.label("sort_score"),
+        )
+        .select_from(cp.join(p, p.c.id == cp.c.prospect_id))
+        .where(cp.c.campaign_id == campaign_id, cp.c.team_id == team_id)
+    )
+    if status is not None:
+        query = query.where(cp.c.status == status)
+    if min_score is not None:
+        query = query.where(cp.c.icp_match_score >= min_score)
+    if after is not None:
+        score, last_id = after
+        query = query.where(
+            or_(sort_score < score, and_(sort_score == score, cp.c.prospect_id > last_id))
+        )
+    query = query.order_by(sort_score.desc(), cp.c.prospect_id.asc()).limit(limit + 1)
+    return list((await conn.execute(query)).mappings())
+
+
+async def membership(
+    conn: AsyncConnection,
+    team_id: uuid.UUID,
+    prospect_id: uuid.UUID,
+    campaign_id: uuid.UUID | None,
+) -> RowMapping | None:
+    """The prospect's row in ``campaign_id``, or in its latest campaign when none is given."""
+    cp = campaign_prospects
+    query = select(cp.c.campaign_id, cp.c.status).where(
+        cp.c.prospect_id == prospect_id, cp.c.team_id == team_id
+    )
+    if campaign_id is not None:
+        query = query.where(cp.c.campaign_id == campaign_id)
+    query = query.order_by(cp.c.discovered_at.desc(), cp.c.campaign_id.desc()).limit(1)
+    return (await conn.execute(query)).mappings().one_or_none()
+
+
+async def lead_of(
+    conn: AsyncConnection, team_id: uuid.UUID, prospect_id: uuid.UUID
+) -> uuid.UUID | None:
+    query = select(leads.c.id).where(leads.c.prospect_id == prospect_id, leads.c.team_id == team_id)
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
+async def lead_page(
+    conn: AsyncConnection,
+    team_id: uuid.UUID,
+    *,
+    campaign_id: uuid.UUID | None,
+    status: str | None,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> list[RowMapping]:
+    """Newest first; ``limit + 1`` rows."""
+    ld, p = leads, prospects
+    erased = p.c.erased_at.is_not(None)
+    email = func.coalesce(ld.c.contact_info["email"].astext, p.c.contact_info["email"].astext)
+    query = (
+        select(
+            ld.c.id,
+            ld.c.prospect_id,
+            ld.c.campaign_id,
+            ld.c.status,
+            ld.c.assignee,
+            _personal(p.c.name, erased).label("name"),
+            _personal(p.c.title, erased).label("title"),
+            _personal(p.c.company_name, erased).label("company"),
+            _personal(email, erased).label("email"),
+            ld.c.icp_match_score,
+            ld.c.quality_score,
+            ld.c.source,
+            ld.c.created_at,
+        )
+        .select_from(ld.join(p, p.c.id == ld.c.prospect_id))
+        .where(ld.c.team_id == team_id)
+    )
+    if campaign_id is not None:
+        query = query.where(ld.c.campaign_id == campaign_id)
+    if status is not None:
+        query = query.where(ld.c.status == status)
+    if after is not None:
+        query = query.where(tuple_(ld.c.created_at, ld.c.id) < tuple_(*after))
+    query = query.order_by(ld.c.created_at.desc(), ld.c.id.desc()).limit(limit + 1)
+    return list((await conn.execute(query)).mappings())

@@ -1,0 +1,15 @@
+"""HTTP routes of the gateway, one router per resource: each route authenticates,
+authorises, validates, then publishes a command or answers from Postgres."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from . import campaigns, icps, leads, review
+
+API_PREFIX = "/api/v1"
+
+
+def include(app: FastAPI) -> None:
+    for module in (icps, campaigns, review, leads):
+        app.include_router(module.router, prefix=API_PREFIX)

@@ -1,0 +1,57 @@
+"""App factory of the gateway: settings, event bus (publish only), Postgres, routes."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from leadgen_common.kafka import EventBus
+from leadgen_common.service import create_service_app
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from . import errors, handlers
+from .adapters.database import Database
+from .adapters.principals import KnownPrincipals
+from .deps import Gateway
+from .settings import GatewaySettings
+
+DESCRIPTION = """\
+leadgen's HTTP API. Every route under `/api/v1` needs a bearer token (HS256 JWT with
+`team_id`, `sub`, `role`) and sees only the token's team. Commands (start, control,
+review) are published as events and answered with 202; reads come from Postgres read
+models. Errors are JSON `{code, message, field?, errors?}`.
+"""
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    bus: EventBus | None = None,
+) -> FastAPI:
+    """``engine`` and ``bus`` default to ones built from ``settings`` (tests pass their own)."""
+    settings = settings or GatewaySettings()
+    bus = bus or EventBus(settings)
+    if engine is not None:
+        db = Database.from_engine(engine)
+    else:
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        db = Database(url, pool_size=settings.db_pool_size)
+
+    async def producer_connected() -> bool:
+        # The gateway has no subscribers: ready means the producer is up and the DB answers.
+        return bus.broker.running
+
+    app = create_service_app(
+        settings,
+        bus,
+        on_startup=[db.open],
+        on_shutdown=[db.close],
+        checks={"producer": producer_connected, "database": db.ping},
+        version=version("leadgen-gateway"),
+        description=DESCRIPTION,
+    )
+    app.state.gateway = Gateway(settings, db, bus, KnownPrincipals(settings.principal_cache_size))
+    errors.install(app)
+    handlers.include(app)
+    return app

@@ -1,0 +1,37 @@
+"""Publishing a command or event for a request: bounded in time, 503 when the broker fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from leadgen_common.contracts import envelope_for
+from pydantic import BaseModel
+
+from .deps import Gateway
+from .errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+
+async def publish(
+    gw: Gateway, payload: BaseModel, *, team_id: uuid.UUID, correlation_id: str
+) -> None:
+    """Hand ``payload`` to the broker (acks=all) or raise a 503 ApiError."""
+    envelope = envelope_for(payload, team_id=team_id, correlation_id=correlation_id)
+    try:
+        async with asyncio.timeout(gw.settings.publish_timeout_s):
+            await gw.bus.publish(envelope)
+    except Exception as exc:  # any broker failure means the command was not taken
+        logger.warning("publishing %s failed: %r", envelope.event_type, exc)
+        raise ApiError(
+            503, "broker_unavailable", "the event broker did not take the request; try again"
+        ) from exc
+
+
+def request_correlation_id(request_id: str | None) -> str:
+    """The caller's X-Request-ID when it is usable, else a fresh id for this request."""
+    if request_id and 0 < len(request_id) <= 128:
+        return request_id
+    return str(uuid.uuid4())

@@ -1,0 +1,1 @@
+"""HTTP request and response bodies: camelCase JSON (DESIGN.md "HTTP API")."""
