@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -38,6 +38,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+#: Alembic keeps its running context in module globals: one migration per process at a
+#: time. Between processes (replicas) the env's advisory lock serialises them.
+_PROCESS_LOCK = threading.Lock()
+
+
 async def _run(admin_url: str, step: Callable[[Config], None]) -> None:
     engine = make_engine(admin_url, poolclass=NullPool)
     try:
@@ -47,33 +52,48 @@ async def _run(admin_url: str, step: Callable[[Config], None]) -> None:
         await engine.dispose()
 
 
-async def upgrade_async(admin_url: str, revision: str = "head") -> None:
-    await _run(admin_url, lambda cfg: command.upgrade(cfg, revision))
+def _locked(admin_url: str, step: Callable[[Config], None]) -> None:
+    """Runs on a thread with no event loop of its own (asyncio.run needs that)."""
+    with _PROCESS_LOCK:
+        asyncio.run(_run(admin_url, step))
 
 
-async def downgrade_async(admin_url: str, revision: str) -> None:
-    await _run(admin_url, lambda cfg: command.downgrade(cfg, revision))
-
-
-def _blocking(coro: Coroutine[Any, Any, None]) -> None:
-    """asyncio.run, also when the caller is itself inside a running event loop."""
+def _blocking(admin_url: str, step: Callable[[Config], None]) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(coro)
+        _locked(admin_url, step)
         return
+    # Called from async code (the dev stack, a test): keep that loop out of it.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coro).result()
+        pool.submit(_locked, admin_url, step).result()
+
+
+def _up(revision: str) -> Callable[[Config], None]:
+    return lambda cfg: command.upgrade(cfg, revision)
+
+
+def _down(revision: str) -> Callable[[Config], None]:
+    return lambda cfg: command.downgrade(cfg, revision)
 
 
 def upgrade(admin_url: str, revision: str = "head") -> None:
     """Migrate the database at ``admin_url`` up to ``revision``; a no-op when already there."""
-    _blocking(upgrade_async(admin_url, revision))
+    _blocking(admin_url, _up(revision))
 
 
 def downgrade(admin_url: str, revision: str) -> None:
     """Migrate down to ``revision`` (``"base"`` drops every table; roles stay: cluster-wide)."""
-    _blocking(downgrade_async(admin_url, revision))
+    _blocking(admin_url, _down(revision))
+
+
+async def upgrade_async(admin_url: str, revision: str = "head") -> None:
+    """``upgrade`` without blocking the caller's event loop."""
+    await asyncio.to_thread(_locked, admin_url, _up(revision))
+
+
+async def downgrade_async(admin_url: str, revision: str) -> None:
+    await asyncio.to_thread(_locked, admin_url, _down(revision))
 
 
 def main(argv: list[str] | None = None) -> int:

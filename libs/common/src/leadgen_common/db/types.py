@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Float
+from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import UserDefinedType
 
@@ -54,3 +55,7 @@ class Vector(UserDefinedType[list[float]]):
 
         def l2_distance(self, other: Sequence[float]) -> ColumnElement[float]:
             return self.op("<->", return_type=Float)(other)
+
+
+# Reflection, and so Alembic's autogenerate, then knows ``vector(n)`` columns.
+ischema_names.setdefault("vector", Vector)
