@@ -19,7 +19,7 @@ from leadgen_common.contracts.events import CompanyData, ProviderCall
 from pydantic import SecretStr
 
 from ..ports import CompanyLookup
-from .http_retry import Attempted, ProviderGate, RetryPolicy, Sleep, send_with_retries
+from .http_retry import FAILED, Attempted, ProviderGate, RetryPolicy, Sleep, send_with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +69,16 @@ class ClearbitCompanyClient:
             logger.warning(
                 "clearbit gave up after %d attempts: %s", attempted.attempts, attempted.error
             )
-            return self._result(attempted, str(attempted.gave_up), None)
+            return self._result(attempted, attempted.gave_up or FAILED, None)
         status = response.status_code
         if status in (200, 201):
             company = _parse(response)
-            return self._result(attempted, SUCCESS if company else "failed", company)
+            return self._result(attempted, SUCCESS if company else FAILED, company)
         if status in BILLED:  # 202 queued for later, 404 unknown: nothing now, still billed
             return self._result(attempted, SUCCESS, None)
         level = logging.ERROR if status in (401, 403) else logging.WARNING
         logger.log(level, "clearbit refused the lookup: HTTP %d", status)
-        return self._result(attempted, "failed", None)
+        return self._result(attempted, FAILED, None)
 
     def _result(
         self, attempted: Attempted, status: str, company: CompanyData | None

@@ -79,6 +79,32 @@ class ProviderGate:
         self.blocked_until = max(self.blocked_until, self.clock() + seconds)
 
 
+@dataclass(frozen=True)
+class _Try:
+    response: httpx.Response | None  # final: not retried
+    failure: str = FAILED
+    error: str | None = None
+    delay: float = 0.0  # before the next attempt
+
+
+async def _try_once(
+    send: Callable[[], Awaitable[httpx.Response]], gate: ProviderGate, backoff: float
+) -> _Try:
+    try:
+        async with gate.limiter:
+            response = await send()
+    except httpx.HTTPError as exc:  # timeouts, refused/reset connections, bad encodings
+        return _Try(None, FAILED, repr(exc), backoff)
+    if response.status_code == 429:
+        asked = retry_after_s(response)
+        delay = backoff if asked is None else asked
+        gate.block_for(delay)  # every request of this replica to the provider waits it out
+        return _Try(None, RATE_LIMITED, "HTTP 429", delay)
+    if response.status_code >= 500:
+        return _Try(None, FAILED, f"HTTP {response.status_code}", backoff)
+    return _Try(response)
+
+
 async def send_with_retries(
     send: Callable[[], Awaitable[httpx.Response]],
     policy: RetryPolicy,
@@ -87,38 +113,28 @@ async def send_with_retries(
 ) -> Attempted:
     started = time.perf_counter()
 
-    def done(response: httpx.Response | None, gave_up: str | None, n: int, error: str | None):
+    def done(
+        attempts: int,
+        response: httpx.Response | None = None,
+        kind: str | None = None,
+        error: str | None = None,
+    ) -> Attempted:
         latency = (time.perf_counter() - started) * 1000
-        return Attempted(response, gave_up, n, latency, error)
+        return Attempted(response, kind, attempts, latency, error)
 
-    backoff = policy.backoff_s
-    last_failure, last_error = FAILED, None
-    for attempt in range(1, policy.retries + 2):
+    backoff, attempt = policy.backoff_s, 0
+    while True:
         wait = gate.cooling_down_for()
         if wait > policy.max_retry_after_s:
-            return done(None, RATE_LIMITED, attempt - 1, f"cooling down {wait:.1f}s")
+            return done(attempt, kind=RATE_LIMITED, error=f"cooling down {wait:.1f}s")
         if wait:
             await sleep(wait)
-        try:
-            async with gate.limiter:
-                response = await send()
-        except httpx.TransportError as exc:  # timeouts, refused/reset connections
-            last_failure, last_error, delay = FAILED, repr(exc), backoff
-        else:
-            if response.status_code == 429:
-                asked = retry_after_s(response)
-                last_failure, last_error = RATE_LIMITED, "429"
-                delay = backoff if asked is None else asked
-                gate.block_for(delay)
-            elif response.status_code >= 500:
-                last_failure, last_error, delay = FAILED, f"HTTP {response.status_code}", backoff
-            else:
-                return done(response, None, attempt, None)
-        if attempt > policy.retries:
-            break
-        if delay > policy.max_retry_after_s:
-            return done(None, last_failure, attempt, last_error)
-        if last_failure == FAILED:
-            await sleep(delay)  # a 429's wait happens through the gate at the loop's top
+        attempt += 1
+        outcome = await _try_once(send, gate, backoff)
+        if outcome.response is not None:
+            return done(attempt, outcome.response)
+        if attempt > policy.retries or outcome.delay > policy.max_retry_after_s:
+            return done(attempt, kind=outcome.failure, error=outcome.error)
+        if outcome.failure == FAILED:
+            await sleep(outcome.delay)  # a 429's wait happens through the gate, above
         backoff = min(backoff * 2, policy.max_backoff_s)
-    return done(None, last_failure, policy.retries + 1, last_error)
