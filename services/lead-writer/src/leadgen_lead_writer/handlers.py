@@ -1,58 +1,30 @@
-"""Subscribers of the lead-writer service: translate messages into domain calls."""
+"""Subscribers of the lead-writer: each hands its envelope to one projector use case.
+
+Every subscriber is in consumer group ``lead-writer`` with ``NACK_ON_ERROR``: the offset is
+committed only after the use case's transaction committed (or the message was
+dead-lettered). Idempotence: processed_events in that same transaction, per-stage counted
+flags on campaign_prospects, forward-only statuses, unique keys on leads and the cost log.
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 from faststream import AckPolicy
-from leadgen_common.contracts import Envelope
 from leadgen_common.kafka import EventBus
 
-logger = logging.getLogger(__name__)
+from .projector import Projector
 
 GROUP = "lead-writer"
 
 
-def register(bus: EventBus) -> None:
-    @bus.subscribe("campaign.started", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_campaign_started(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_campaign_control(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe(
-        "campaign.discovery_finished", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR
-    )
-    async def on_campaign_discovery_finished(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.discovered", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_discovered(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.enriched", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_enriched(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.scored", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_scored(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.reviewed", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_reviewed(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.update", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_update(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("suppression.add", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_suppression_add(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_erase(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
+def register(bus: EventBus, projector: Projector) -> None:
+    routes = {
+        "campaign.started": projector.campaign_started,
+        "campaign.control": projector.campaign_control,
+        "campaign.discovery_finished": projector.discovery_finished,
+        "prospect.discovered": projector.prospect_discovered,
+        "prospect.enriched": projector.prospect_enriched,
+        "prospect.scored": projector.prospect_scored,
+        "prospect.reviewed": projector.prospect_reviewed,
+    }
+    for topic, use_case in routes.items():
+        bus.subscribe(topic, group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)(use_case)

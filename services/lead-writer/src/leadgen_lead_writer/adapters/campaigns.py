@@ -1,0 +1,125 @@
+"""campaign_progress: a campaign's status, funnel counters, per-platform outcome, cost."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from leadgen_common.contracts.events import CampaignOptions, CampaignStatus
+from leadgen_common.db.schema import campaign_progress
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..domain.completion import CampaignState
+from ..domain.funnel import Counters
+
+_cpg = campaign_progress.c
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A campaign_progress row, locked by the transaction that read it."""
+
+    campaign_id: uuid.UUID
+    status: CampaignStatus
+    options: dict[str, Any]
+    discovered: int
+    discovery_finished: bool
+    expected_discovered: int | None
+    platforms: dict[str, Any]
+
+    @property
+    def auto_convert(self) -> bool:
+        # Before campaign.started (or a prospect event) told the options: the contract default.
+        return CampaignOptions.model_validate(self.options).auto_convert
+
+    def completion_state(self) -> CampaignState:
+        return CampaignState(
+            status=self.status,
+            discovery_finished=self.discovery_finished,
+            discovered=self.discovered,
+            expected_discovered=self.expected_discovered,
+            auto_convert=self.auto_convert,
+        )
+
+
+def _for_update(campaign_id: uuid.UUID) -> Any:
+    return select(campaign_progress).where(_cpg.campaign_id == campaign_id).with_for_update()
+
+
+def _progress(row: Any) -> Progress:
+    return Progress(
+        campaign_id=row.campaign_id,
+        status=CampaignStatus(row.status),
+        options=row.options,
+        discovered=row.discovered,
+        discovery_finished=row.discovery_finished,
+        expected_discovered=row.expected_discovered,
+        platforms=row.platforms,
+    )
+
+
+async def lock(conn: AsyncConnection, campaign_id: uuid.UUID, team_id: uuid.UUID) -> Progress:
+    """The campaign's row, locked; created (running, zero counters) if this is the first
+    event of the campaign lead-writer sees: topics are consumed in no particular order.
+
+    Every transaction that can change whether a campaign is complete takes this lock
+    before deciding, so two of them never both miss the other's change."""
+    await conn.execute(
+        insert(campaign_progress)
+        .values(campaign_id=campaign_id, team_id=team_id)
+        .on_conflict_do_nothing()
+    )
+    return _progress((await conn.execute(_for_update(campaign_id))).one())
+
+
+async def lock_existing(conn: AsyncConnection, campaign_id: uuid.UUID) -> Progress | None:
+    row = (await conn.execute(_for_update(campaign_id))).first()
+    return None if row is None else _progress(row)
+
+
+async def update_row(conn: AsyncConnection, campaign_id: uuid.UUID, **values: Any) -> None:
+    await conn.execute(
+        update(campaign_progress)
+        .where(_cpg.campaign_id == campaign_id)
+        .values(updated_at=func.now(), **values)
+    )
+
+
+async def add(
+    conn: AsyncConnection,
+    campaign_id: uuid.UUID,
+    counters: Counters,
+    *,
+    cost: Decimal = Decimal(0),
+    **values: Any,
+) -> None:
+    """Add ``counters`` and ``cost`` to the row; set any other ``values`` as given."""
+    increments: dict[str, Any] = {
+        name: getattr(_cpg, name) + change for name, change in counters.changes().items()
+    }
+    if cost:
+        increments["cost_total"] = _cpg.cost_total + cost
+    if increments or values:
+        await update_row(conn, campaign_id, **increments, **values)
+
+
+async def record_start(
+    conn: AsyncConnection, campaign_id: uuid.UUID, options: CampaignOptions, started_at: datetime
+) -> None:
+    await update_row(
+        conn, campaign_id, options=options.model_dump(mode="json"), started_at=started_at
+    )
+
+
+async def mark_completed(conn: AsyncConnection, campaign_id: uuid.UUID) -> None:
+    await update_row(
+        conn,
+        campaign_id,
+        status=CampaignStatus.COMPLETED.value,
+        completed_at=func.now(),
+    )

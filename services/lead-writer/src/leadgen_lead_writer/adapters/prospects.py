@@ -1,0 +1,112 @@
+"""prospects: one row per person per team and platform; user-edited fields win."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from leadgen_common.contracts.events import Enrichment, ProspectProfile
+from leadgen_common.db.schema import prospects
+from sqlalchemy import any_, case, func, literal, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..domain.leads import ProspectRecord
+
+#: Columns filled from the platform profile; a field the user edited is never overwritten.
+PROFILE_COLUMNS = (
+    "profile_url",
+    "name",
+    "headline",
+    "title",
+    "company_name",
+    "company_domain",
+    "location",
+)
+
+
+def _profile_data(profile: ProspectProfile) -> dict[str, Any]:
+    """The profile's free-form part, kept for scoring, similarity and the console."""
+    return profile.model_dump(
+        mode="json", include={"industry", "summary", "skills", "activity", "headline"}
+    )
+
+
+def _contact_info(enrichment: Enrichment) -> dict[str, Any]:
+    found = {"email": enrichment.email, "email_status": enrichment.email_status}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+async def upsert(
+    conn: AsyncConnection,
+    *,
+    prospect_id: uuid.UUID,
+    team_id: uuid.UUID,
+    profile: ProspectProfile,
+    seen_at: datetime,
+    enrichment: Enrichment | None = None,
+    quality_score: float | None = None,
+) -> None:
+    """Insert or refresh a prospect from an event's profile (and enrichment, score).
+
+    Empty enrichment (skipped) never replaces data an earlier enrichment found; an erased
+    prospect is never refilled."""
+    found = enrichment if enrichment is not None and enrichment != Enrichment() else None
+    values: dict[str, Any] = {
+        "id": prospect_id,
+        "team_id": team_id,
+        "platform": profile.platform.value,
+        "platform_profile_id": profile.platform_profile_id,
+        **{column: getattr(profile, column) for column in PROFILE_COLUMNS},
+        "profile_data": _profile_data(profile),
+        "discovered_at": seen_at,
+    }
+    if found is not None:
+        values |= {
+            "enrichment_data": found.model_dump(mode="json"),
+            "contact_info": _contact_info(found),
+            "enriched_at": seen_at,
+        }
+    if quality_score is not None:
+        values["quality_score"] = quality_score
+    stmt = insert(prospects).values(**values)
+    new, old = stmt.excluded, prospects.c
+    updates: dict[str, Any] = {
+        column: case((literal(column) == any_(old.edited_fields), old[column]), else_=new[column])
+        for column in PROFILE_COLUMNS
+    }
+    updates["profile_data"] = new.profile_data
+    # Earliest sighting and latest enrichment, whichever event comes first.
+    updates["discovered_at"] = func.least(old.discovered_at, new.discovered_at)
+    if found is not None:
+        # jsonb - text[] drops the keys the user edited from what enrichment found.
+        updates["contact_info"] = old.contact_info.op("||")(
+            new.contact_info.op("-")(old.edited_fields)
+        )
+        updates["enrichment_data"] = new.enrichment_data
+        updates["enriched_at"] = func.greatest(old.enriched_at, new.enriched_at)
+    if quality_score is not None:
+        updates["quality_score"] = new.quality_score
+    await conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[old.id], set_=updates, where=old.erased_at.is_(None)
+        )
+    )
+
+
+async def load(conn: AsyncConnection, prospect_id: uuid.UUID) -> ProspectRecord:
+    row = (await conn.execute(select(prospects).where(prospects.c.id == prospect_id))).one()
+    return ProspectRecord(
+        id=row.id,
+        team_id=row.team_id,
+        platform=row.platform,
+        profile_url=row.profile_url,
+        name=row.name,
+        title=row.title,
+        company_name=row.company_name,
+        company_domain=row.company_domain,
+        location=row.location,
+        contact_info=row.contact_info,
+        enrichment_data=row.enrichment_data,
+    )

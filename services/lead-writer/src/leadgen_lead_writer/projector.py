@@ -1,0 +1,333 @@
+"""lead-writer's use cases: one method per consumed event, each one transaction.
+
+Every method is idempotent and order-independent: the event id is recorded in
+processed_events in the same transaction as the effect (a redelivery does nothing), each
+funnel stage is counted once per (campaign, prospect) (a re-published duplicate under a
+new event id does nothing), statuses only move forward, and any prospect event may be the
+first lead-writer sees of its prospect or campaign.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+from leadgen_common.contracts import Envelope, PoisonMessage, envelope_for, prospect_id_for, utcnow
+from leadgen_common.contracts.events import (
+    CampaignOptions,
+    CampaignStarted,
+    ControlCampaign,
+    DiscoveryFinished,
+    ProspectDiscovered,
+    ProspectEnriched,
+    ProspectProfile,
+    ProspectReviewed,
+    ProspectScored,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from . import metrics
+from .adapters import campaigns, dedupe, leads, ledger, outbox, prospects, stages
+from .completion_check import complete_if_done
+from .domain import campaign, funnel
+from .domain.funnel import Review, Stage
+from .domain.leads import LeadNotBuildable, LeadSource, ScoreRecord, lead_created, lead_row
+
+logger = logging.getLogger(__name__)
+
+#: processed_events.consumer of every lead-writer subscriber (event ids are unique anyway).
+CONSUMER = "lead-writer"
+
+#: An effect runs in the event's transaction and returns the source of the lead it
+#: created, if any (the lead and its outbox row commit with it).
+Effect = Callable[[AsyncConnection], Awaitable[LeadSource | None]]
+
+
+def _check_identity(envelope: Envelope[Any], prospect_id: uuid.UUID, profile: ProspectProfile):
+    """A prospect id is derived from team, platform and profile id; one that is not names
+    some other prospect (or another team's), so the event can never apply."""
+    expected = prospect_id_for(envelope.team_id, profile.platform, profile.platform_profile_id)
+    if expected != prospect_id:
+        raise PoisonMessage(
+            "contract_violation", "prospect_id is not the id of (team, platform, profile id)"
+        )
+
+
+class Projector:
+    def __init__(self, engine: AsyncEngine, *, on_outbox: Callable[[], None] = lambda: None):
+        self.engine = engine
+        self.on_outbox = on_outbox  # wakes the relay once a lead's outbox row committed
+
+    async def _once(self, envelope: Envelope[Any], effect: Effect) -> None:
+        async with self.engine.begin() as conn:
+            if not await dedupe.first_delivery(conn, CONSUMER, envelope.event_id):
+                metrics.DUPLICATES.labels(envelope.event_type, "event_id").inc()
+                return
+            lead_source = await effect(conn)
+        if lead_source is not None:
+            metrics.LEADS_CREATED.labels(lead_source.value).inc()
+            self.on_outbox()
+
+    # ------------------------------------------------------------------ campaign.*
+    async def campaign_started(self, envelope: Envelope[CampaignStarted]) -> None:
+        """Open the campaign's progress (running) with its options and start time."""
+        started = envelope.payload
+
+        async def effect(conn: AsyncConnection) -> None:
+            await campaigns.lock(conn, started.campaign_id, envelope.team_id)
+            await campaigns.record_start(
+                conn, started.campaign_id, started.options, envelope.occurred_at
+            )
+            await complete_if_done(conn, started.campaign_id)
+
+        await self._once(envelope, effect)
+
+    async def campaign_control(self, envelope: Envelope[ControlCampaign]) -> None:
+        """Mirror pause / resume / cancel into the campaign status (final ones stay)."""
+        command = envelope.payload
+
+        async def effect(conn: AsyncConnection) -> None:
+            progress = await campaigns.lock(conn, command.campaign_id, envelope.team_id)
+            status = campaign.after_control(progress.status, command.action)
+            if status is not progress.status:
+                await campaigns.update_row(conn, command.campaign_id, status=status.value)
+            await complete_if_done(conn, command.campaign_id)  # a resume may complete it
+
+        await self._once(envelope, effect)
+
+    async def discovery_finished(self, envelope: Envelope[DiscoveryFinished]) -> None:
+        """Record discovery's outcome: per-platform counts, criteria, warnings, failures."""
+        finished = envelope.payload
+
+        async def effect(conn: AsyncConnection) -> None:
+            progress = await campaigns.lock(conn, finished.campaign_id, envelope.team_id)
+            await campaigns.update_row(
+                conn,
+                finished.campaign_id,
+                discovery_finished=True,
+                expected_discovered=finished.total_discovered,
+                platforms=campaign.with_discovery_outcome(progress.platforms, finished),
+                warnings=campaign.warnings(finished),
+                failure_reason=campaign.failure_reason(finished),
+                status=campaign.after_discovery(progress.status, finished).value,
+            )
+            await complete_if_done(conn, finished.campaign_id)
+
+        await self._once(envelope, effect)
+
+    # ------------------------------------------------------------------ prospect.*
+    async def prospect_discovered(self, envelope: Envelope[ProspectDiscovered]) -> None:
+        """Upsert the prospect and its place in the campaign; count it as discovered."""
+        found = envelope.payload
+        _check_identity(envelope, found.prospect_id, found.profile)
+
+        async def effect(conn: AsyncConnection) -> None:
+            await prospects.upsert(
+                conn,
+                prospect_id=found.prospect_id,
+                team_id=envelope.team_id,
+                profile=found.profile,
+                seen_at=envelope.occurred_at,
+            )
+            before = await self._lock_stage(conn, envelope, found.campaign_id, found.profile)
+            after = funnel.discovered(before)
+            fields = (
+                {}
+                if before.discovered
+                else {
+                    "rank": found.rank,
+                    "discovered_at": envelope.occurred_at,
+                }
+            )
+            await stages.save(conn, found.campaign_id, found.prospect_id, before, after, fields)
+            await self._count(
+                conn,
+                envelope,
+                found.campaign_id,
+                before,
+                after,
+                options=found.options,
+                platform=found.profile.platform.value,
+            )
+
+        await self._once(envelope, effect)
+
+    async def prospect_enriched(self, envelope: Envelope[ProspectEnriched]) -> None:
+        """Store what enrichment found, log its provider calls, count it as enriched."""
+        done = envelope.payload
+        _check_identity(envelope, done.prospect_id, done.profile)
+
+        async def effect(conn: AsyncConnection) -> None:
+            await prospects.upsert(
+                conn,
+                prospect_id=done.prospect_id,
+                team_id=envelope.team_id,
+                profile=done.profile,
+                seen_at=envelope.occurred_at,
+                enrichment=done.enrichment,
+            )
+            before = await self._lock_stage(conn, envelope, done.campaign_id, done.profile)
+            after = funnel.enriched(before, done.enrichment_skipped)
+            await stages.save(conn, done.campaign_id, done.prospect_id, before, after)
+            cost = await ledger.log_calls(
+                conn,
+                source_event_id=envelope.event_id,
+                team_id=envelope.team_id,
+                campaign_id=done.campaign_id,
+                prospect_id=done.prospect_id,
+                calls=done.provider_calls,
+            )
+            await self._count(
+                conn, envelope, done.campaign_id, before, after, options=done.options, cost=cost
+            )
+
+        await self._once(envelope, effect)
+
+    async def prospect_scored(self, envelope: Envelope[ProspectScored]) -> None:
+        """Store the score and breakdown, route by outcome; auto-convert makes the lead."""
+        result = envelope.payload
+        _check_identity(envelope, result.prospect_id, result.profile)
+        breakdown = result.breakdown.model_dump(mode="json")
+
+        async def effect(conn: AsyncConnection) -> LeadSource | None:
+            await prospects.upsert(
+                conn,
+                prospect_id=result.prospect_id,
+                team_id=envelope.team_id,
+                profile=result.profile,
+                seen_at=envelope.occurred_at,
+                enrichment=result.enrichment,
+                quality_score=result.quality_score,
+            )
+            before = await self._lock_stage(conn, envelope, result.campaign_id, result.profile)
+            after = funnel.scored(before, result.outcome)
+            created = None
+            if funnel.wants_auto_lead(before, after, auto_convert=result.options.auto_convert):
+                score = ScoreRecord(result.icp_match_score, result.quality_score, breakdown)
+                created = await self._create_lead(
+                    conn, envelope, result.campaign_id, result.prospect_id, score, LeadSource.AUTO
+                )
+                after = funnel.with_lead(after, created=created is not None)
+            fields = (
+                {}
+                if before.scored
+                else {
+                    "icp_match_score": result.icp_match_score,
+                    "quality_score": result.quality_score,
+                    "breakdown": breakdown,
+                }
+            )
+            await stages.save(conn, result.campaign_id, result.prospect_id, before, after, fields)
+            await self._count(
+                conn, envelope, result.campaign_id, before, after, options=result.options
+            )
+            return created
+
+        await self._once(envelope, effect)
+
+    async def prospect_reviewed(self, envelope: Envelope[ProspectReviewed]) -> None:
+        """Apply a person's convert or reject to a qualified or review prospect."""
+        decision = envelope.payload
+        cid, pid = decision.campaign_id, decision.prospect_id
+
+        async def effect(conn: AsyncConnection) -> LeadSource | None:
+            found = await stages.lock_existing(conn, cid, pid)
+            if found is not None and found[1] != envelope.team_id:
+                raise PoisonMessage("contract_violation", "the prospect belongs to another team")
+            before = found[0] if found is not None else None
+            action = funnel.review(before, decision.decision)
+            if action is Review.NOT_SCORED or before is None:
+                raise PoisonMessage(
+                    "not_reviewable", f"prospect {pid} has no scoring outcome in campaign {cid}"
+                )
+            if action is Review.ALREADY_DECIDED:
+                logger.info("review ignored: prospect already %s", before.status.value)
+                metrics.DUPLICATES.labels(envelope.event_type, "stage").inc()
+                return None
+            created = None
+            if action is Review.REJECT:
+                after = funnel.rejected(before)
+            else:
+                score = await stages.load_score(conn, cid, pid)
+                created = await self._create_lead(
+                    conn, envelope, cid, pid, score, LeadSource.REVIEW
+                )
+                after = funnel.with_lead(before, created=created is not None)
+            await stages.save(conn, cid, pid, before, after)
+            await self._count(conn, envelope, cid, before, after)
+            return created
+
+        await self._once(envelope, effect)
+
+    # ------------------------------------------------------------------ shared steps
+    async def _lock_stage(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope[Any],
+        campaign_id: uuid.UUID,
+        profile: ProspectProfile,
+    ) -> Stage:
+        return await stages.lock(
+            conn,
+            campaign_id=campaign_id,
+            prospect_id=envelope.payload.prospect_id,
+            team_id=envelope.team_id,
+            platform=profile.platform.value,
+        )
+
+    async def _count(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope[Any],
+        campaign_id: uuid.UUID,
+        before: Stage,
+        after: Stage,
+        *,
+        options: CampaignOptions | None = None,
+        platform: str | None = None,
+        cost: Decimal = Decimal(0),
+    ) -> None:
+        """Move the campaign's counters by what this prospect's change adds, then see
+        whether the campaign is complete (under the campaign_progress row lock)."""
+        progress = await campaigns.lock(conn, campaign_id, envelope.team_id)
+        values: dict[str, Any] = {}
+        if options is not None and not progress.options:
+            values["options"] = options.model_dump(mode="json")
+        if platform is not None and after.discovered and not before.discovered:
+            values["platforms"] = campaign.count_discovered(progress.platforms, platform)
+        if after == before:
+            metrics.DUPLICATES.labels(envelope.event_type, "stage").inc()
+        await campaigns.add(conn, campaign_id, funnel.delta(before, after), cost=cost, **values)
+        await complete_if_done(conn, campaign_id)
+
+    async def _create_lead(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope[Any],
+        campaign_id: uuid.UUID,
+        prospect_id: uuid.UUID,
+        score: ScoreRecord,
+        source: LeadSource,
+    ) -> LeadSource | None:
+        """The lead row and its lead.created outbox row, in the caller's transaction;
+        None if the person already is a lead (no second lead, ever)."""
+        prospect = await prospects.load(conn, prospect_id)
+        try:
+            lead = lead_created(
+                prospect, score, campaign_id=campaign_id, source=source, created_at=utcnow()
+            )
+        except LeadNotBuildable as exc:
+            raise PoisonMessage("lead_not_buildable", str(exc)) from exc
+        if not await leads.insert_once(conn, lead_row(lead, prospect)):
+            return None
+        event = envelope_for(
+            lead,
+            team_id=envelope.team_id,
+            correlation_id=envelope.correlation_id,
+            causation=envelope,
+        )
+        await outbox.add(conn, event)
+        return source
