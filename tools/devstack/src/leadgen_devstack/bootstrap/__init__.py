@@ -1,0 +1,1 @@
+"""One-time setup of a fresh stack: the database and its roles, the topics."""

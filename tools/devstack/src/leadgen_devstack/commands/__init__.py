@@ -1,0 +1,1 @@
+"""One module per `leadgen` verb; each has ``register(subparsers)`` and a handler."""

