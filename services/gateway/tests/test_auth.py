@@ -32,7 +32,11 @@ async def test_no_token_is_401_with_a_json_error(api, method, path):
     "token",
     [
         "not-a-jwt",
-        issue_token(GatewaySettings(jwt_secret="another-secret-of-at-least-thirty-two-bytes"), team="t", role="admin"),
+        issue_token(
+            GatewaySettings(jwt_secret="another-secret-of-at-least-thirty-two-bytes"),
+            team="t",
+            role="admin",
+        ),
         issue_token(GatewaySettings(), team="t", role="admin", ttl=timedelta(seconds=-5)),
     ],
     ids=["garbage", "wrong-secret", "expired"],

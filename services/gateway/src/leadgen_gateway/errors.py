@@ -62,19 +62,36 @@ def field_path(loc: Sequence[Any]) -> str:
             path += f"[{part}]"
         elif part in _SOURCES and not path:
             continue
-        elif part in _TYPE_TAGS or "[" in str(part):
+        elif _is_tag(part):
             continue
         else:
             path += f".{part}" if path else str(part)
     return path or "body"
 
 
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part)
+
+
 def validation_errors(errors: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
-    """One entry per bad field (a union reports each member; keep the first message)."""
-    seen: dict[str, str] = {}
+    """One entry per bad field. A union reports each member: keep the first message, and
+    when one member got deeper (a list with a bad item), report only the deeper path."""
+    found: dict[str, tuple[str, bool]] = {}
     for error in errors:
-        seen.setdefault(field_path(error.get("loc", ())), str(error.get("msg", "invalid")))
-    return [{"field": field, "message": message} for field, message in seen.items()]
+        loc = tuple(error.get("loc", ()))
+        path = field_path(loc)
+        found.setdefault(path, (str(error.get("msg", "invalid")), any(map(_is_tag, loc))))
+
+    def superseded(path: str, from_union: bool) -> bool:
+        return from_union and any(
+            other.startswith((f"{path}[", f"{path}.")) for other in found if other != path
+        )
+
+    return [
+        {"field": path, "message": message}
+        for path, (message, from_union) in found.items()
+        if not superseded(path, from_union)
+    ]
 
 
 def validation_response(errors: list[dict[str, str]]) -> JSONResponse:
