@@ -1,30 +1,29 @@
-"""Subscribers of the discovery service: translate messages into domain calls."""
+"""Subscribers of the discovery service: translate messages into campaign commands.
+
+Both return as soon as Postgres holds the effect (cursor rows, control status), so the
+offset is committed then; the paging itself runs in the supervisor's background loops.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from faststream import AckPolicy
 from leadgen_common.contracts import Envelope
 from leadgen_common.kafka import EventBus
 
-logger = logging.getLogger(__name__)
+from .campaigns import Campaigns
 
 GROUP = "discovery"
 
 
-def register(bus: EventBus) -> None:
+def register(bus: EventBus, campaigns: Campaigns) -> None:
     @bus.subscribe("campaign.started", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_started(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
+        """Translate the ICP per platform and create the campaign's discovery cursors."""
+        await campaigns.start(envelope)
 
     @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_control(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
-
-    @bus.subscribe(
-        "audience.lookalike_requested", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR
-    )
-    async def on_audience_lookalike_requested(envelope: Envelope[Any]) -> None:
-        logger.info("received %s", envelope.event_type)
+        """Pause, resume or cancel a campaign's discovery (its cursors' status)."""
+        await campaigns.control(envelope)

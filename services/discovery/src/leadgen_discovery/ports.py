@@ -1,0 +1,102 @@
+"""The edges of discovery: a platform's people search, the cursor store, the publisher.
+
+Adapters implement these (httpx, SQL, the event bus); tests swap in fakes behind the
+same protocols.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from leadgen_common.contracts import Envelope, Platform
+from leadgen_common.contracts.events import ProspectProfile
+
+from .domain.cursors import CampaignCursors, ControlStatus, Outcome
+
+
+class PlatformUnavailable(Exception):
+    """The platform kept failing past the retry budget, or refused the request for good;
+    the message is the failure reason the campaign status shows."""
+
+
+class LeaseLost(Exception):
+    """Another replica owns the campaign now: this one must stop paging it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    rank: int  # position in the platform's relevance order (0-based, across pages)
+    profile: ProspectProfile
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    found: list[Found]
+    consumed: int  # results the page held, usable or not: the cursor moves past them
+    exhausted: bool  # no result after this page
+
+
+class PeopleSearch(Protocol):
+    platform: Platform
+
+    def usable(self, criteria: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """(the criteria this search can send, a warning per criterion it cannot)."""
+        ...
+
+    async def search(self, criteria: dict[str, Any], start: int, count: int) -> SearchPage:
+        """Results ``start`` .. ``start + count - 1``; raises PlatformUnavailable."""
+        ...
+
+
+class Publisher(Protocol):
+    async def publish(self, envelope: Envelope[Any]) -> None: ...
+
+
+class CursorStore(Protocol):
+    async def requested_status(self, campaign_id: uuid.UUID) -> str | None:
+        """The gateway's campaigns.requested_status, None before the gateway wrote it."""
+        ...
+
+    async def create(self, state: CampaignCursors) -> bool:
+        """Insert the campaign's cursor rows unless they exist; True if inserted."""
+        ...
+
+    async def load(self, campaign_id: uuid.UUID) -> CampaignCursors | None: ...
+
+    async def set_status(
+        self, campaign_id: uuid.UUID, allowed_from: set[ControlStatus], to: ControlStatus
+    ) -> int:
+        """Move unfinished rows in ``allowed_from`` to ``to``; returns rows changed."""
+        ...
+
+    async def claim(self, owner: str, lease_s: float, limit: int) -> list[uuid.UUID]:
+        """Lease up to ``limit`` unfinished campaigns whose lease lapsed (or never was)."""
+        ...
+
+    async def renew(
+        self, owner: str, lease_s: float, campaign_ids: list[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Extend the leases ``owner`` still holds; returns those campaigns."""
+        ...
+
+    async def release(self, owner: str, campaign_ids: list[uuid.UUID]) -> None: ...
+
+    async def advance(
+        self,
+        owner: str,
+        campaign_id: uuid.UUID,
+        platform: Platform,
+        *,
+        next_start: int,
+        discovered: int,
+        outcome: Outcome | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        """Persist one platform's progress if ``owner`` still holds the lease."""
+        ...
+
+    async def finish(self, owner: str, campaign_id: uuid.UUID) -> bool:
+        """Mark discovery_finished published, if ``owner`` still holds the lease."""
+        ...

@@ -1,0 +1,253 @@
+"""The paging loop against a fake search and the in-memory cursor store: exact
+max_prospects, exhaustion, pause/resume/cancel, failures, and resuming from the cursor."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from leadgen_common.contracts import Platform, prospect_id_for
+from leadgen_discovery.domain.cursors import ControlStatus, Outcome
+from leadgen_discovery.domain.finish import discovered_event_id
+from leadgen_discovery.ports import LeaseLost
+
+LINKEDIN, TWITTER, FACEBOOK = Platform.LINKEDIN, Platform.TWITTER, Platform.FACEBOOK
+pytestmark = pytest.mark.timeout(20)
+
+
+async def started(store, state, owner: str = "replica-a"):
+    await store.create(state)
+    assert await store.claim(owner, lease_s=30, limit=10) == [state.campaign_id]
+    return state.campaign_id
+
+
+def discovered(recorder, platform: Platform = LINKEDIN) -> list[str]:
+    return [
+        e.payload.profile.platform_profile_id
+        for e in recorder.of("prospect.discovered")
+        if e.payload.profile.platform == platform
+    ]
+
+
+def finished(recorder):
+    [envelope] = recorder.of("campaign.discovery_finished")
+    return envelope.payload
+
+
+async def test_publishes_exactly_max_prospects_and_persists_the_cursor(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    campaign_id = await started(store, make_campaign(max_prospects=30))
+
+    await make_pager(search, page_size=7).run(campaign_id)
+
+    assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(30)]
+    # The last request asks only for what is still needed: 7+7+7+7+2.
+    assert search.calls == [(0, 7), (7, 7), (14, 7), (21, 7), (28, 2)]
+    cursor = store.state(campaign_id).cursor(LINKEDIN)
+    assert (cursor.next_start, cursor.discovered, cursor.outcome) == (30, 30, None)
+    done = finished(recorder)
+    assert (done.reason, done.total_discovered) == ("max_prospects", 30)
+    assert done.platforms[LINKEDIN].discovered == 30
+    assert done.platforms[LINKEDIN].criteria == {"titles": ["CTO"]}
+    assert store.state(campaign_id).finished
+
+
+async def test_every_prospect_carries_ids_rank_options_and_causation(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    state = make_campaign(max_prospects=3)
+    campaign_id = await started(store, state)
+
+    await make_pager(make_search(size=10)).run(campaign_id)
+
+    for rank, envelope in enumerate(recorder.of("prospect.discovered")):
+        payload = envelope.payload
+        profile_id = f"linkedin-{rank:04d}"
+        assert payload.prospect_id == prospect_id_for(state.team_id, LINKEDIN, profile_id)
+        assert envelope.event_id == discovered_event_id(campaign_id, payload.prospect_id)
+        assert (payload.rank, payload.options) == (rank, state.options)
+        assert (envelope.team_id, envelope.campaign_id) == (state.team_id, campaign_id)
+        assert envelope.correlation_id == "corr-discovery"
+        assert envelope.causation_id == state.started_event_id
+
+
+async def test_exhaustion_publishes_everyone_once_and_finishes_exhausted(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    campaign_id = await started(store, make_campaign(max_prospects=50))
+
+    await make_pager(make_search(size=12), page_size=5).run(campaign_id)
+
+    assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(12)]
+    assert store.state(campaign_id).cursor(LINKEDIN).outcome is Outcome.EXHAUSTED
+    assert (finished(recorder).reason, finished(recorder).total_discovered) == ("exhausted", 12)
+
+
+async def test_max_is_exact_across_platforms_which_take_turns(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    campaign_id = await started(store, make_campaign(LINKEDIN, TWITTER, max_prospects=25))
+
+    await make_pager(make_search(LINKEDIN), make_search(TWITTER), page_size=10).run(campaign_id)
+
+    assert len(discovered(recorder, LINKEDIN)) + len(discovered(recorder, TWITTER)) == 25
+    assert len(set(e.payload.prospect_id for e in recorder.of("prospect.discovered"))) == 25
+    done = finished(recorder)
+    assert done.reason == "max_prospects"
+    assert {p: d.discovered for p, d in done.platforms.items()} == {LINKEDIN: 15, TWITTER: 10}
+
+
+async def test_a_failing_platform_gets_a_reason_and_the_other_goes_on(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    failing = make_search(TWITTER)
+    failing.fail_from_call = 2
+    campaign_id = await started(store, make_campaign(LINKEDIN, TWITTER, max_prospects=40))
+
+    await make_pager(make_search(LINKEDIN), failing, page_size=10).run(campaign_id)
+
+    done = finished(recorder)
+    assert done.reason == "max_prospects"
+    assert done.total_discovered == 40
+    assert done.platforms[TWITTER].discovered == 10
+    assert done.platforms[TWITTER].failure_reason == "twitter people search: HTTP 503 x5"
+    assert done.platforms[LINKEDIN].failure_reason is None
+
+
+async def test_failed_only_when_every_platform_fails(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    failing = make_search(LINKEDIN)
+    failing.fail_from_call = 1
+    # facebook has no search at all here: it fails as not supported.
+    campaign_id = await started(store, make_campaign(LINKEDIN, FACEBOOK))
+
+    await make_pager(failing).run(campaign_id)
+
+    done = finished(recorder)
+    assert (done.reason, done.total_discovered) == ("failed", 0)
+    assert done.platforms[FACEBOOK].failure_reason == "platform not supported yet"
+    assert recorder.of("prospect.discovered") == []
+
+
+async def test_pause_holds_and_resume_continues_without_duplicates(
+    store, recorder, make_pager, make_search, make_campaign, wait_until
+):
+    search = make_search(size=100)
+    campaign_id = await started(store, make_campaign(max_prospects=40))
+
+    async def pause() -> None:  # a pause handled while page 2 is on the wire
+        await store.set_status(campaign_id, {ControlStatus.RUNNING}, ControlStatus.PAUSED)
+
+    search.after_page[2] = pause
+    loop = asyncio.create_task(make_pager(search, page_size=10).run(campaign_id))
+    await wait_until(lambda: len(search.calls) == 2)
+    await asyncio.sleep(0.1)  # ten status polls
+
+    assert len(discovered(recorder)) == 20  # the page in flight, then nothing
+    assert len(search.calls) == 2
+    assert not loop.done()
+
+    await store.set_status(campaign_id, {ControlStatus.PAUSED}, ControlStatus.RUNNING)
+    await asyncio.wait_for(loop, 5)
+
+    assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(40)]
+    assert finished(recorder).reason == "max_prospects"
+
+
+async def test_cancel_stops_paging_and_finishes_cancelled(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    campaign_id = await started(store, make_campaign(max_prospects=90))
+
+    async def cancel() -> None:
+        await store.set_status(campaign_id, {ControlStatus.RUNNING}, ControlStatus.CANCELLED)
+
+    search.after_page[3] = cancel
+    await make_pager(search, page_size=10).run(campaign_id)
+
+    assert len(search.calls) == 3
+    assert len(discovered(recorder)) == 30
+    done = finished(recorder)
+    assert (done.reason, done.total_discovered) == ("cancelled", 30)
+
+
+async def test_cancel_while_paused_finishes_cancelled(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search()
+    campaign_id = await started(store, make_campaign(status=ControlStatus.PAUSED))
+    loop = asyncio.create_task(make_pager(search).run(campaign_id))
+    await asyncio.sleep(0.05)
+
+    await store.set_status(
+        campaign_id, {ControlStatus.RUNNING, ControlStatus.PAUSED}, ControlStatus.CANCELLED
+    )
+    await asyncio.wait_for(loop, 5)
+
+    assert search.calls == []
+    assert (finished(recorder).reason, finished(recorder).total_discovered) == ("cancelled", 0)
+
+
+async def test_a_restart_resumes_from_the_cursor_and_stays_exact(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    campaign_id = await started(store, make_campaign(max_prospects=33))
+    recorder.fail_after = 15  # the broker goes away halfway through page 3 of 7
+
+    with pytest.raises(ConnectionError):
+        await make_pager(search, owner="replica-a", page_size=7).run(campaign_id)
+    assert store.state(campaign_id).cursor(LINKEDIN).next_start == 14  # pages 1-2 persisted
+
+    # replica-a is gone; its lease lapses and replica-b claims the campaign.
+    store.now += 31
+    assert await store.claim("replica-b", lease_s=30, limit=10) == [campaign_id]
+    recorder.fail_after = None
+    await make_pager(search, owner="replica-b", page_size=7).run(campaign_id)
+
+    events = recorder.of("prospect.discovered")
+    assert discovered(recorder)[:14] == [f"linkedin-{i:04d}" for i in range(14)]
+    assert len({e.payload.prospect_id for e in events}) == 33  # exactly max distinct
+    # The one page published twice carries the same event ids: consumers dedupe it.
+    assert len({e.event_id for e in events}) == 33
+    assert (finished(recorder).reason, finished(recorder).total_discovered) == (
+        "max_prospects",
+        33,
+    )
+
+
+async def test_a_loop_whose_lease_was_taken_stops_without_finishing(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    campaign_id = await started(store, make_campaign(max_prospects=50))
+
+    async def taken_over() -> None:  # replica-a stalled past its lease; replica-b claimed
+        store.now += 31
+        await store.claim("replica-b", lease_s=30, limit=10)
+
+    search.after_page[1] = taken_over
+    with pytest.raises(LeaseLost):
+        await make_pager(search, owner="replica-a", page_size=10).run(campaign_id)
+
+    assert store.state(campaign_id).cursor(LINKEDIN).discovered == 0  # not persisted
+    assert recorder.of("campaign.discovery_finished") == []
+
+
+async def test_a_finished_campaign_is_not_paged_again(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=5)
+    campaign_id = await started(store, make_campaign())
+    await make_pager(search).run(campaign_id)
+    published = len(recorder.envelopes)
+
+    await make_pager(search).run(campaign_id)
+    await make_pager(search).run(uuid.uuid4())  # unknown campaign: nothing to do
+
+    assert len(recorder.envelopes) == published
