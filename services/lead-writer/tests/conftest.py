@@ -4,6 +4,7 @@ handlers on FastStream's in-memory Kafka broker, and builders of pipeline events
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -105,14 +106,29 @@ class Service:
     lead_events: list[Envelope[Any]] = field(default_factory=list)
     lead_messages: list[tuple[bytes, bytes | None]] = field(default_factory=list)
     dead_letters: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    lead_arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def send(self, *envelopes: Envelope[Any]) -> None:
         for envelope in envelopes:
             await self.bus.publish(envelope)
 
+    async def wait_for_leads(self, count: int, timeout_s: float = 5.0) -> None:
+        """Until ``count`` lead.created messages arrived (from a relay in the background)."""
+        async with asyncio.timeout(timeout_s):
+            while len(self.lead_events) < count:
+                self.lead_arrived.clear()
+                await self.lead_arrived.wait()
+
 
 def _settings() -> ServiceSettings:
     return ServiceSettings(service_name="lead-writer", handler_retries=0)
+
+
+def _dlq_reader(service: Service, topic: str):
+    async def read_dlq(message: KafkaMessage) -> None:
+        service.dead_letters.append((topic, dict(message.headers)))
+
+    return read_dlq
 
 
 def build_service(engine: AsyncEngine, **relay_options: Any) -> Service:
@@ -125,13 +141,13 @@ def build_service(engine: AsyncEngine, **relay_options: Any) -> Service:
     async def read_lead(message: KafkaMessage) -> None:
         service.lead_messages.append((message.body, message.raw_message.key))
         service.lead_events.append(decode("lead.created", message.body))
+        service.lead_arrived.set()
 
     for topic in all_topic_names(with_dlq=False):
         if topic != "lead.created":
-
-            @bus.broker.subscriber(f"{topic}.dlq", group_id="test-dlq-reader")
-            async def read_dlq(message: KafkaMessage, topic: str = topic) -> None:
-                service.dead_letters.append((topic, dict(message.headers)))
+            bus.broker.subscriber(f"{topic}.dlq", group_id="test-dlq-reader")(
+                _dlq_reader(service, topic)
+            )
 
     return service
 

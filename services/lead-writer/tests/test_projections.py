@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import lead_id_for
 from leadgen_common.db import schema as s
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 OUTCOMES = {"ann": "qualified", "bob": "review", "cyd": "rejected"}
@@ -158,3 +158,210 @@ async def test_events_in_any_order_give_the_same_final_state(
             final[name] = await state(service.engine, campaign.team_id)
     assert final[order] == final["pipeline"]
     assert final["pipeline"]["progress"][0]["status"] == "completed"
+
+
+async def test_a_person_who_already_is_a_lead_gets_no_second_lead(service, campaign, events):
+    await service.send(*events.pipeline(campaign, {"ann": "qualified"}))
+    second = campaign.in_campaign(auto_convert=True)  # same team: ann is the same prospect
+
+    await service.send(*events.pipeline(second, {"ann": "qualified", "dan": "qualified"}))
+    await service.relay.relay_once()
+
+    ann, dan = campaign.prospect_id("ann"), campaign.prospect_id("dan")
+    assert await statuses(service.engine, second.campaign_id) == {
+        ann: "qualified",
+        dan: "converted",
+    }
+    row = await progress(service.engine, second.campaign_id)
+    assert (row.qualified, row.converted) == (2, 1)
+    assert row.status == "completed"  # qualified is terminal for a person already a lead
+    assert await count(service.engine, s.leads) == 2
+    assert await count(service.engine, s.outbox) == 2
+    async with service.engine.connect() as conn:
+        lead = (await conn.execute(select(s.leads).where(s.leads.c.prospect_id == ann))).one()
+    assert lead.campaign_id == campaign.campaign_id
+    assert sorted(e.payload.prospect_id for e in service.lead_events) == sorted([ann, dan])
+
+
+async def test_manual_review_moves_counters_and_converts_once(service, new_campaign, events):
+    campaign = new_campaign(auto_convert=False)
+    outcomes = {"ann": "qualified", "bob": "review", "cyd": "review", "dan": "rejected"}
+    await service.send(*events.pipeline(campaign, outcomes))
+    assert counters(await progress(service.engine, campaign.campaign_id))["converted"] == 0
+
+    await service.send(
+        campaign.reviewed("bob", "convert"),
+        campaign.reviewed("cyd", "reject"),
+        campaign.reviewed("ann", "convert"),
+        campaign.reviewed("bob", "reject"),  # too late: bob is a lead now
+        campaign.reviewed("dan", "convert"),  # rejected prospects are not reviewable
+    )
+
+    row = await progress(service.engine, campaign.campaign_id)
+    assert counters(row) == {
+        "discovered": 4,
+        "enriched": 4,
+        "enrichment_skipped": 0,
+        "scored": 4,
+        "qualified": 2,
+        "review": 0,
+        "rejected": 2,
+        "converted": 2,
+    }
+    assert row.qualified + row.review + row.rejected == row.scored
+    found = await statuses(service.engine, campaign.campaign_id)
+    assert {p: found[campaign.prospect_id(p)] for p in outcomes} == {
+        "ann": "converted",
+        "bob": "converted",
+        "cyd": "rejected",
+        "dan": "rejected",
+    }
+    async with service.engine.connect() as conn:
+        sources = (await conn.execute(select(s.leads.c.source))).scalars().all()
+    assert sources == ["review", "review"]
+    assert service.dead_letters == []
+
+
+async def test_a_review_of_an_unscored_prospect_is_dead_lettered(service, campaign):
+    await service.send(campaign.discovered("ann"), campaign.reviewed("ann", "convert"))
+
+    [(topic, headers)] = service.dead_letters
+    assert topic == "prospect.reviewed" and headers["x-dlq-reason"] == "not_reviewable"
+    assert await count(service.engine, s.leads) == 0
+    # Not recorded as processed: a replay once the prospect is scored applies it.
+    await service.send(campaign.scored("ann", "review"))
+    replay = campaign.reviewed("ann", "convert")
+    await service.send(replay)
+    assert await count(service.engine, s.leads) == 1
+
+
+async def test_a_prospect_id_of_another_identity_is_dead_lettered(service, campaign, new_campaign):
+    stranger = new_campaign()
+    forged = campaign.discovered("ann").model_copy(update={"team_id": stranger.team_id})
+
+    await service.send(forged)
+
+    [(topic, headers)] = service.dead_letters
+    assert headers["x-dlq-reason"] == "contract_violation"
+    assert await count(service.engine, s.prospects) == 0
+
+
+async def test_enrichment_skips_costs_and_ledger(service, campaign, events):
+    calls = [events.call("clearbit", "0.10"), events.call("hunter", "0.05")]
+    enriched = campaign.enriched("ann", calls=calls)
+    await service.send(
+        campaign.discovered("ann"),
+        campaign.discovered("bob"),
+        enriched,
+        enriched,  # redelivered: the ledger keys on (event, call index)
+        campaign.enriched("bob", skipped="low_pre_score"),
+    )
+
+    row = await progress(service.engine, campaign.campaign_id)
+    assert (row.enriched, row.enrichment_skipped) == (2, 1)
+    assert row.cost_total == Decimal("0.15")
+    async with service.engine.connect() as conn:
+        ledger = (await conn.execute(select(s.enrichment_log))).all()
+        skipped = (
+            await conn.execute(
+                select(s.campaign_prospects.c.enrichment_skipped).where(
+                    s.campaign_prospects.c.prospect_id == campaign.prospect_id("bob")
+                )
+            )
+        ).scalar()
+        bob = (
+            await conn.execute(
+                select(s.prospects).where(s.prospects.c.id == campaign.prospect_id("bob"))
+            )
+        ).one()
+    assert sorted((r.provider, r.call_index, r.cost) for r in ledger) == [
+        ("clearbit", 0, Decimal("0.1000")),
+        ("hunter", 1, Decimal("0.0500")),
+    ]
+    assert skipped == "low_pre_score"
+    assert bob.enrichment_data == {} and bob.enriched_at is None
+
+
+async def test_user_edited_fields_are_never_overwritten(service, campaign, pg_cluster):
+    await service.send(campaign.discovered("ann"))
+    # What the gateway's prospect.update will do through lead-writer: mark edited fields.
+    async with service.engine.begin() as conn:
+        await conn.execute(
+            update(s.prospects)
+            .where(s.prospects.c.id == campaign.prospect_id("ann"))
+            .values(
+                title="Chief Platform Officer",
+                contact_info={"email": "ann.private@example.org"},
+                edited_fields=["title", "email"],
+            )
+        )
+
+    await service.send(campaign.enriched("ann"), campaign.scored("ann", "qualified"))
+
+    async with service.engine.connect() as conn:
+        ann = (
+            await conn.execute(
+                select(s.prospects).where(s.prospects.c.id == campaign.prospect_id("ann"))
+            )
+        ).one()
+        lead = (await conn.execute(select(s.outbox.c.payload))).scalar()
+    assert ann.title == "Chief Platform Officer"
+    assert ann.contact_info == {"email": "ann.private@example.org", "email_status": "valid"}
+    assert ann.company_name == "Acme"  # not edited: refreshed from the profile
+    assert lead["payload"]["email"] == "ann.private@example.org"
+    assert lead["payload"]["title"] == "Chief Platform Officer"
+
+
+async def test_prospect_events_before_campaign_started_carry_the_options(
+    service, new_campaign, events
+):
+    campaign = new_campaign(auto_convert=False)
+    pipeline = events.pipeline(campaign, {"ann": "qualified"})
+    started, rest = pipeline[0], pipeline[1:]
+
+    await service.send(*rest)
+
+    row = await progress(service.engine, campaign.campaign_id)
+    assert row.options["auto_convert"] is False
+    assert row.status == "completed"  # qualified is terminal without auto-convert
+    await service.send(started)
+    assert (await progress(service.engine, campaign.campaign_id)).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        (["pause"], "paused"),
+        (["pause", "resume"], "running"),
+        (["pause", "cancel", "resume"], "cancelled"),
+        (["cancel", "pause"], "cancelled"),
+    ],
+)
+async def test_control_commands_mirror_into_the_status(service, campaign, actions, expected):
+    await service.send(campaign.started(), *(campaign.control(a) for a in actions))
+    assert (await progress(service.engine, campaign.campaign_id)).status == expected
+
+
+async def test_control_before_start_is_kept(service, campaign):
+    await service.send(campaign.control("pause"), campaign.started())
+    row = await progress(service.engine, campaign.campaign_id)
+    assert row.status == "paused" and row.options["max_prospects"] == 1000
+
+
+async def test_discovery_failure_fails_the_campaign(service, campaign):
+    await service.send(
+        campaign.started(), campaign.finished(0, reason="failed", failure="HTTP 503 from search")
+    )
+    row = await progress(service.engine, campaign.campaign_id)
+    assert row.status == "failed"
+    assert row.failure_reason == "linkedin: HTTP 503 from search"
+    assert row.platforms["linkedin"]["failure_reason"] == "HTTP 503 from search"
+
+    await service.send(campaign.control("resume"))
+    assert (await progress(service.engine, campaign.campaign_id)).status == "failed"
+
+
+async def test_the_service_role_owns_only_lead_writer_tables(service):
+    async with service.engine.connect() as conn:
+        role = (await conn.execute(text("SELECT current_user"))).scalar()
+    assert role == "leadgen_lead_writer"

@@ -70,6 +70,7 @@ def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:
         checks={"database": database_check(engine, settings.db_check_timeout_s)},
     )
     _run_relay_inside(app, relay, settings.shutdown_grace_s)
+    app.state.bus, app.state.relay = bus, relay
     return app
 
 
