@@ -4,16 +4,12 @@ same rules as the in-memory fake, concurrent claims, and the paging loop on top 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from leadgen_common.contracts import Platform
 from leadgen_common.db.engine import make_engine
-from leadgen_common.db.migrate import upgrade_async
-from leadgen_common.db.roles import SERVICE_ROLES
-from leadgen_common.testing import PgCluster, running_postgres
 from leadgen_discovery.adapters.cursor_store import SqlCursorStore
 from leadgen_discovery.domain.cursors import ControlStatus, Outcome
 from leadgen_discovery.paging import CampaignPager
@@ -22,30 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 pytestmark = pytest.mark.timeout(120)
 LINKEDIN, TWITTER = Platform.LINKEDIN, Platform.TWITTER
-TEMPLATE = "discovery_template"
-_names = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_cluster() -> Iterator[PgCluster]:
-    with running_postgres() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-async def template_db(pg_cluster: PgCluster) -> str:
-    await upgrade_async(await pg_cluster.create_database(TEMPLATE))
-    return TEMPLATE
-
-
-@pytest.fixture
-async def database(pg_cluster: PgCluster, template_db: str) -> dict[str, str]:
-    name = f"discovery_{next(_names)}"
-    await pg_cluster.create_database(name, template=template_db)
-    return {
-        "admin": pg_cluster.url(name),
-        "discovery": pg_cluster.url(name, user=SERVICE_ROLES["discovery"]),
-    }
 
 
 @pytest.fixture
