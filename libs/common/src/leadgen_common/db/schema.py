@@ -456,6 +456,18 @@ icp_vectors = Table(
     info=_owned(SCORING),
 )
 
+# The ICP snapshot of each campaign (from campaign.started), so scoring needs no lookup in
+# the gateway's tables, whose ICP a user may edit after the campaign started.
+scoring_campaigns = Table(
+    "scoring_campaigns",
+    metadata,
+    Column("campaign_id", UUID(as_uuid=True), primary_key=True),
+    _team_id(),
+    Column("icp", JSONB, nullable=False),
+    _ts("created_at"),
+    info=_owned(SCORING),
+)
+
 
 def owner_of(table_name: str) -> str:
     """The one service that writes ``table_name``."""
