@@ -1,0 +1,77 @@
+"""Settings from the environment and the app's readiness wiring (Kafka + Postgres)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from faststream.kafka import TestKafkaBroker
+from leadgen_scoring.domain import Thresholds, Weights
+from leadgen_scoring.main import ScoringSettings, create_app
+from pydantic import ValidationError
+
+
+def test_weights_and_thresholds_come_from_upper_case_env_vars(monkeypatch):
+    for name, value in {
+        "SCORE_WEIGHT_DEMOGRAPHICS": "0.4",
+        "SCORE_WEIGHT_FIRMOGRAPHICS": "0.3",
+        "SCORE_WEIGHT_PSYCHOGRAPHICS": "0.2",
+        "SCORE_WEIGHT_ACTIVITY": "0.1",
+        "QUALIFY_THRESHOLD": "0.8",
+        "REVIEW_THRESHOLD": "0.5",
+        "ICP_CACHE_SIZE": "10",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = ScoringSettings()
+    assert settings.weights() == Weights(0.4, 0.3, 0.2, 0.1)
+    assert settings.thresholds() == Thresholds(qualify=0.8, review=0.5)
+    assert settings.icp_cache_size == 10
+
+
+def test_the_defaults_are_the_spec():
+    settings = ScoringSettings()
+    assert settings.weights() == Weights(0.30, 0.25, 0.25, 0.20)
+    assert settings.thresholds() == Thresholds(qualify=0.75, review=0.60)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SCORE_WEIGHT_ACTIVITY": "0.5"}, "sum to 1"),
+        ({"REVIEW_THRESHOLD": "0.8"}, "review"),
+        ({"QUALIFY_THRESHOLD": "1.5"}, "less than or equal to 1"),
+    ],
+)
+def test_inconsistent_scoring_settings_are_refused(monkeypatch, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=message):
+        ScoringSettings()
+
+
+def test_the_app_needs_a_database_url():
+    with pytest.raises(RuntimeError, match="DATABASE_URL is not set"):
+        create_app(ScoringSettings(database_url=None))
+
+
+async def readyz(database_url: str) -> tuple[int, dict]:
+    """/readyz of the app run through its lifespan on the in-memory broker, which assigns
+    no partitions: Kafka stays not ready, so only the database check varies."""
+    app = create_app(ScoringSettings(database_url=database_url, db_timeout_s=2))
+    async with TestKafkaBroker(app.state.bus.broker), app.router.lifespan_context(app):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://scoring"
+        ) as client:
+            assert (await client.get("/healthz")).status_code == 200
+            response = await client.get("/readyz")
+    return response.status_code, response.json()["checks"]
+
+
+async def test_readiness_checks_postgres_through_the_service_role(database):
+    assert await readyz(database["scoring"]) == (503, {"kafka": False, "database": True})
+
+
+async def test_readiness_is_off_while_postgres_does_not_answer():
+    assert await readyz("postgresql://nobody@127.0.0.1:1/none") == (
+        503,
+        {"kafka": False, "database": False},
+    )
