@@ -34,7 +34,7 @@ from .envfile import write_env
 from .paths import StatePaths
 from .ports import HOST, choose, port_is_free
 from .processes import HOME_MARKER, log_tail, write_pid
-from .servers.postgres import initdb, os_user, postgres_spec
+from .servers.postgres import as_user, initdb, os_user, postgres_spec
 from .servers.sandbox import sandbox_spec, sandbox_url
 from .servers.services import SERVICES, origin, service_spec
 from .servers.spec import ProcessSpec
@@ -101,7 +101,7 @@ class Supervisor:
                     spec.argv,
                     env=env,
                     cwd=spec.cwd or self.paths.home,  # how `down` recognises its own
-                    user=spec.user,
+                    **as_user(spec.user),
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,

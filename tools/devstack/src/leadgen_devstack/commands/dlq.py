@@ -64,7 +64,7 @@ async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         records: list[ConsumerRecord] = []
-        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+        while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
             batches = await consumer.getmany(timeout_ms=500)
             for tp, batch in batches.items():
                 records.extend(r for r in batch if r.offset < ends[tp])

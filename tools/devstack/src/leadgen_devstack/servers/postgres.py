@@ -44,6 +44,14 @@ def os_user(wanted: str) -> str | None:
     return wanted
 
 
+def as_user(user: str | None) -> dict[str, object]:
+    """subprocess kwargs to run as ``user`` with its own group only: dropping root's
+    supplementary groups matters, or a root-group dir with mode 0701 denies access."""
+    if user is None:
+        return {}
+    return {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []}
+
+
 def _allow_traversal(path: Path) -> None:
     """Let the postgres OS user reach ``path``: add the execute (search) bit only, on the
     ancestors that lack it (e.g. pytest's 0700 temp dirs)."""
@@ -82,8 +90,8 @@ def initdb(pgdata: Path, user: str | None, password: str) -> None:
             check=True,
             capture_output=True,
             text=True,
-            user=user,
             cwd=pgdata,
+            **as_user(user),
             timeout=120,
         )
     except subprocess.CalledProcessError as exc:
