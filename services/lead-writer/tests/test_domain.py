@@ -232,8 +232,7 @@ def _finished(reason: str) -> DiscoveryFinished:
 
 
 def test_discovery_outcome_merges_into_the_platform_counts():
-    platforms = campaign.count_discovered({}, "linkedin")
-    platforms = campaign.count_discovered(platforms, "linkedin")
+    platforms = {"linkedin": {"discovered": 2}}  # what lead-writer counted itself
     merged = campaign.with_discovery_outcome(platforms, _finished("exhausted"))
     assert merged["linkedin"]["discovered"] == 2  # lead-writer's own count stays
     assert merged["linkedin"]["reported_discovered"] == 4

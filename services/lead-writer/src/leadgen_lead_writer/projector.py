@@ -292,16 +292,18 @@ class Projector:
     ) -> None:
         """Move the campaign's counters by what this prospect's change adds, then see
         whether the campaign is complete (under the campaign_progress row lock)."""
-        progress = await campaigns.lock(conn, campaign_id, envelope.team_id)
-        values: dict[str, Any] = {}
-        if options is not None and not progress.options:
-            values["options"] = options.model_dump(mode="json")
-        if platform is not None and after.discovered and not before.discovered:
-            values["platforms"] = campaign.count_discovered(progress.platforms, platform)
         if after == before:
             metrics.DUPLICATES.labels(envelope.event_type, "stage").inc()
-        await campaigns.add(conn, campaign_id, funnel.delta(before, after), cost=cost, **values)
-        await complete_if_done(conn, campaign_id)
+        progress = await campaigns.add(
+            conn,
+            campaign_id,
+            envelope.team_id,
+            funnel.delta(before, after),
+            cost=cost,
+            options=options,
+            discovered_on=platform if after.discovered and not before.discovered else None,
+        )
+        await complete_if_done(conn, campaign_id, progress)
 
     async def _create_lead(
         self,

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from leadgen_common.contracts.events import CampaignOptions, CampaignStatus
 from leadgen_common.db.schema import campaign_progress
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Integer, Text, case, func, literal, literal_column, select, update
+from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.completion import CampaignState
 from ..domain.funnel import Counters
 
 _cpg = campaign_progress.c
+_EMPTY = literal_column("'{}'::jsonb")
+_COUNTERS = [f.name for f in fields(Counters)]
 
 
 @dataclass(frozen=True)
@@ -93,19 +95,49 @@ async def update_row(conn: AsyncConnection, campaign_id: uuid.UUID, **values: An
 async def add(
     conn: AsyncConnection,
     campaign_id: uuid.UUID,
+    team_id: uuid.UUID,
     counters: Counters,
     *,
     cost: Decimal = Decimal(0),
-    **values: Any,
-) -> None:
-    """Add ``counters`` and ``cost`` to the row; set any other ``values`` as given."""
-    increments: dict[str, Any] = {
-        name: getattr(_cpg, name) + change for name, change in counters.changes().items()
-    }
+    options: CampaignOptions | None = None,
+    discovered_on: str | None = None,
+) -> Progress:
+    """Add ``counters`` and ``cost`` to the campaign's row (created if missing) in one
+    statement, which also locks the row; returns it as it now is.
+
+    ``options`` fill in the campaign's options while campaign.started has not told them;
+    ``discovered_on`` counts one more prospect discovered on that platform."""
+    stmt = insert(campaign_progress).values(
+        campaign_id=campaign_id,
+        team_id=team_id,
+        cost_total=cost,
+        options=options.model_dump(mode="json") if options else {},
+        platforms={discovered_on: {"discovered": 1}} if discovered_on else {},
+        **{name: getattr(counters, name) for name in _COUNTERS},
+    )
+    new, old = stmt.excluded, _cpg
+    changes: dict[str, Any] = {name: old[name] + new[name] for name in counters.changes()}
     if cost:
-        increments["cost_total"] = _cpg.cost_total + cost
-    if increments or values:
-        await update_row(conn, campaign_id, **increments, **values)
+        changes["cost_total"] = old.cost_total + new.cost_total
+    if options is not None:
+        changes["options"] = case((old.options == _EMPTY, new.options), else_=old.options)
+    if discovered_on is not None:
+        changes["platforms"] = _count_discovered(old.platforms, discovered_on)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[old.campaign_id], set_={"updated_at": func.now(), **changes}
+    ).returning(campaign_progress)
+    return _progress((await conn.execute(stmt)).one())
+
+
+def _count_discovered(platforms: Any, platform: str) -> Any:
+    """``platforms[platform].discovered += 1`` as a jsonb expression."""
+    entry = func.coalesce(platforms[platform], _EMPTY)
+    count = func.coalesce(platforms[(platform, "discovered")].astext.cast(Integer), 0) + 1
+    return func.jsonb_set(
+        platforms,
+        array([literal(platform, Text)]),
+        entry.op("||")(func.jsonb_build_object("discovered", count)),
+    )
 
 
 async def record_start(

@@ -54,15 +54,15 @@ async def lock(
     platform: str,
 ) -> Stage:
     """The row's stage, locked for this transaction; created as 'new' if it is missing
-    (any prospect event may be the first lead-writer sees)."""
-    await conn.execute(
-        insert(campaign_prospects)
-        .values(
-            campaign_id=campaign_id, prospect_id=prospect_id, team_id=team_id, platform=platform
-        )
-        .on_conflict_do_nothing()
+    (any prospect event may be the first lead-writer sees). One statement: the upsert
+    locks the row whether it inserted it or not."""
+    stmt = insert(campaign_prospects).values(
+        campaign_id=campaign_id, prospect_id=prospect_id, team_id=team_id, platform=platform
     )
-    return _stage((await conn.execute(_for_update(campaign_id, prospect_id))).one())
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_cp.campaign_id, _cp.prospect_id], set_={"updated_at": func.now()}
+    ).returning(campaign_prospects)
+    return _stage((await conn.execute(stmt)).one())
 
 
 async def lock_existing(
@@ -107,6 +107,16 @@ async def load_score(
         )
     ).one()
     return ScoreRecord(row.icp_match_score, row.quality_score, row.breakdown)
+
+
+async def any_in(
+    conn: AsyncConnection, campaign_id: uuid.UUID, statuses: frozenset[ProspectStatus]
+) -> bool:
+    """Whether any prospect of the campaign has one of ``statuses`` (stops at the first)."""
+    stmt = select(
+        exists().where(_cp.campaign_id == campaign_id, _cp.status.in_([s.value for s in statuses]))
+    )
+    return bool((await conn.execute(stmt)).scalar())
 
 
 async def status_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[StatusCount]:

@@ -55,11 +55,6 @@ def warnings(finished: DiscoveryFinished) -> list[str]:
     return list(seen)
 
 
-def count_discovered(platforms: dict[str, Any], platform: str) -> dict[str, Any]:
-    entry = platforms.get(platform, {})
-    return {**platforms, platform: {**entry, "discovered": entry.get("discovered", 0) + 1}}
-
-
 def with_discovery_outcome(
     platforms: dict[str, Any], finished: DiscoveryFinished
 ) -> dict[str, Any]:

@@ -37,6 +37,13 @@ class StatusCount:
     already_leads: int = 0
 
 
+#: Statuses no campaign option or lead makes terminal (not scored yet): one prospect in
+#: any of them means the campaign is not complete, whatever the rest.
+NEVER_TERMINAL = frozenset(
+    s for s in ProspectStatus if not is_terminal(s, auto_convert=False, already_lead=True)
+)
+
+
 def may_complete(campaign: CampaignState) -> bool:
     """The part of the rule the campaign_progress row alone decides (checked first: cheap)."""
     return (
