@@ -80,7 +80,7 @@ async def lead_created_events(bootstrap: str) -> list:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         records = []
-        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+        while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
             batch = await consumer.getmany(timeout_ms=1000)
             for messages in batch.values():
                 records += messages
