@@ -1,9 +1,16 @@
 """Subscribers of the lead-writer: each hands its envelope to one projector use case.
 
-Every subscriber is in consumer group ``lead-writer`` with ``NACK_ON_ERROR``: the offset is
-committed only after the use case's transaction committed (or the message was
-dead-lettered). Idempotence: processed_events in that same transaction, per-stage counted
-flags on campaign_prospects, forward-only statuses, unique keys on leads and the cost log.
+Delivery, per subscriber:
+
+* group id ``lead-writer.<topic>`` (one consumer group per topic: a replica joining or
+  dying rebalances only that topic's partitions, not every lead-writer consumer at once;
+  replicas of the service share each group);
+* ack policy ``NACK_ON_ERROR``: the offset is committed only after the use case's
+  transaction committed, or after the EventBus dead-lettered the message;
+* idempotence: the event id goes into processed_events in the effect's transaction,
+  each funnel stage is counted once per (campaign, prospect) by flags on
+  campaign_prospects, statuses only move forward, leads are unique per person and the
+  cost log is unique per (event, call).
 """
 
 from __future__ import annotations
@@ -14,6 +21,10 @@ from leadgen_common.kafka import EventBus
 from .projector import Projector
 
 GROUP = "lead-writer"
+
+
+def group_for(topic: str) -> str:
+    return f"{GROUP}.{topic}"
 
 
 def register(bus: EventBus, projector: Projector) -> None:
@@ -27,4 +38,6 @@ def register(bus: EventBus, projector: Projector) -> None:
         "prospect.reviewed": projector.prospect_reviewed,
     }
     for topic, use_case in routes.items():
-        bus.subscribe(topic, group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)(use_case)
+        bus.subscribe(topic, group_id=group_for(topic), ack_policy=AckPolicy.NACK_ON_ERROR)(
+            use_case
+        )
