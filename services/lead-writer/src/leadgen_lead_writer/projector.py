@@ -46,7 +46,9 @@ CONSUMER = "lead-writer"
 Effect = Callable[[AsyncConnection], Awaitable[LeadSource | None]]
 
 
-def _check_identity(envelope: Envelope[Any], prospect_id: uuid.UUID, profile: ProspectProfile):
+def _check_identity(
+    envelope: Envelope[Any], prospect_id: uuid.UUID, profile: ProspectProfile
+) -> None:
     """A prospect id is derived from team, platform and profile id; one that is not names
     some other prospect (or another team's), so the event can never apply."""
     expected = prospect_id_for(envelope.team_id, profile.platform, profile.platform_profile_id)
@@ -234,10 +236,9 @@ class Projector:
         cid, pid = decision.campaign_id, decision.prospect_id
 
         async def effect(conn: AsyncConnection) -> LeadSource | None:
-            found = await stages.lock_existing(conn, cid, pid)
-            if found is not None and found[1] != envelope.team_id:
+            before, team_id = await stages.lock_existing(conn, cid, pid) or (None, None)
+            if team_id is not None and team_id != envelope.team_id:
                 raise PoisonMessage("contract_violation", "the prospect belongs to another team")
-            before = found[0] if found is not None else None
             action = funnel.review(before, decision.decision)
             if action is Review.NOT_SCORED or before is None:
                 raise PoisonMessage(
