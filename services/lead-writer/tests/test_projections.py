@@ -365,3 +365,13 @@ async def test_the_service_role_owns_only_lead_writer_tables(service):
     async with service.engine.connect() as conn:
         role = (await conn.execute(text("SELECT current_user"))).scalar()
     assert role == "leadgen_lead_writer"
+
+
+async def test_a_redelivered_older_command_does_not_undo_a_newer_one(service, campaign):
+    """Only event-level dedupe protects this: pause is not idempotent across a resume."""
+    pause = campaign.control("pause")
+    await service.send(campaign.started(), pause, campaign.control("resume"))
+
+    await service.send(pause)  # redelivered after a rebalance, behind the resume
+
+    assert (await progress(service.engine, campaign.campaign_id)).status == "running"
