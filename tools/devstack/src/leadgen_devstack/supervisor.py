@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import secrets
@@ -18,19 +19,16 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 from leadgen_common.auth import issue_token
-from leadgen_common.db.roles import ALL_ROLES, APP_ROLE
 from leadgen_common.settings import ServiceSettings
 
-from .bootstrap.database import OWNER, create_database, migrate_and_set_passwords, role_url
-from .bootstrap.topics import create_topics
+from .concurrency import all_of
 from .config import DevstackSettings
-from .envfile import write_env
+from .envfile import read_env, write_env
 from .paths import StatePaths
 from .ports import HOST, choose, port_is_free
 from .processes import HOME_MARKER, log_tail, write_pid
@@ -73,16 +71,6 @@ class Running:
     reported_dead: bool = False
 
 
-async def all_of(*coros: Coroutine[Any, Any, Any]) -> list[Any]:
-    """Run concurrently; on the first failure cancel the rest and raise that failure."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(c) for c in coros]
-    except BaseExceptionGroup as group_error:
-        raise group_error.exceptions[0] from None
-    return [t.result() for t in tasks]
-
-
 class Supervisor:
     def __init__(self, settings: DevstackSettings, paths: StatePaths) -> None:
         self.settings = settings
@@ -95,7 +83,7 @@ class Supervisor:
     def _spawn(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
         env = {**os.environ, **spec.env, HOME_MARKER: str(self.paths.home)}
         env["PYTHONUNBUFFERED"] = "1"
-        with open(self.paths.log_file(spec.name), "ab") as log:
+        with self._open_log(spec.name) as log:
             try:
                 proc = subprocess.Popen(
                     spec.argv,
@@ -166,9 +154,14 @@ class Supervisor:
 
     # ------------------------------------------------------------ startup
     async def startup(self) -> None:
-        self.secrets = self._new_secrets()
+        self.secrets = {
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "POSTGRES_SUPERUSER_PASSWORD": secrets.token_urlsafe(24),
+        }
         write_env(self.paths.secrets, self.secrets, mode=0o600)
         s = self.settings
+        # The sandbox needs nothing and takes seconds to build its population: first.
+        self.start(sandbox_spec(choose(s.sandbox_port), s.log_level))
         kafka, pg, rds = choose(s.kafka_port), choose(s.postgres_port), choose(s.redis_port)
         try:
             tansu_binary = broker_bin(s.tansu_bin)
@@ -183,54 +176,49 @@ class Supervisor:
         except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
             raise StartupError("postgres", str(exc)) from exc
         self.start(postgres_spec(self.paths.pgdata, pg, pg_user, superuser_pw))
+        # Bootstrap waits for tansu and postgres itself: its imports overlap their start.
         await all_of(
-            *(self.wait_ready(n, INFRA_READY_TIMEOUT_S) for n in ("tansu", "valkey", "postgres"))
-        )
-
-        self.start(sandbox_spec(choose(s.sandbox_port), s.log_level))
-        await all_of(
-            self._bootstrap_database(pg),
-            self._bootstrap_topics(kafka),
+            self._bootstrap(),
+            *(self.wait_ready(n, INFRA_READY_TIMEOUT_S) for n in ("tansu", "valkey", "postgres")),
             self.wait_ready("sandbox", s.ready_timeout_s),
         )
+        self.secrets = read_env(self.paths.secrets)  # now with the database URLs
+
+        shared = self._service_env(kafka, rds, self.state.ports["sandbox"])
         for service in SERVICES:
             port = choose(s.gateway_port if service.name == "gateway" else 0)
-            env = self._service_env(kafka, rds, self.state.ports["sandbox"])
-            env["DATABASE_URL"] = role_url(
-                service.db_role,
-                self.secrets[_pw_key(service.db_role)],
-                pg,
-                driver="postgresql+asyncpg",
-            )
-            self.start(service_spec(service, port, env))
+            own_db = self.secrets[service.db_url_key].replace("postgresql:", "postgresql+asyncpg:")
+            self.start(service_spec(service, port, {**shared, "DATABASE_URL": own_db}))
         await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
-        self._write_stack_env(kafka, pg, rds)
+        self._write_stack_env(kafka, rds)
         self.state.phase, self.state.ready_at = "ready", time.time()
         self._save_state()
         logger.info("stack ready in %.1f s", self.state.ready_at - self.state.started_at)
 
-    async def _bootstrap_database(self, port: int) -> None:
-        owner_pw = self.secrets[_pw_key(OWNER)]
+    async def _bootstrap(self) -> None:
+        """Database, migrations, role passwords and topics, in a short-lived child."""
+        with self._open_log("bootstrap") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "leadgen_devstack.bootstrap",
+                "--home", str(self.paths.home), "--partitions", str(self.settings.partitions),
+                stdout=asyncio.subprocess.PIPE, stderr=log, cwd=self.paths.home,
+                env={**os.environ, HOME_MARKER: str(self.paths.home)},
+            )  # fmt: skip
         try:
-            await create_database(port, self.secrets["POSTGRES_SUPERUSER_PASSWORD"], owner_pw)
-            await migrate_and_set_passwords(
-                role_url(OWNER, owner_pw, port),
-                {role: self.secrets[_pw_key(role)] for role in ALL_ROLES},
-            )
-        except Exception as exc:  # any failure here is "postgres did not come up usable"
-            raise StartupError(
-                "postgres", f"database setup failed: {exc!r}", self._tail("postgres")
-            ) from exc
-        logger.info("database migrated; roles %s have passwords", ", ".join(ALL_ROLES))
-
-    async def _bootstrap_topics(self, port: int) -> None:
+            out, _ = await proc.communicate()
+        except asyncio.CancelledError:
+            proc.kill()
+            await proc.wait()
+            raise
+        if proc.returncode == 0:
+            logger.info("database migrated, roles have passwords, topics created")
+            return
+        lines = out.decode(errors="replace").strip().splitlines()
         try:
-            names = await create_topics(f"{HOST}:{port}", self.settings.partitions)
-        except Exception as exc:
-            raise StartupError(
-                "tansu", f"creating topics failed: {exc!r}", self._tail("tansu")
-            ) from exc
-        logger.info("%d topics with %d partitions", len(names), self.settings.partitions)
+            failure = json.loads(lines[-1])
+        except (IndexError, json.JSONDecodeError):
+            failure = {"server": "bootstrap", "reason": f"exited with code {proc.returncode}"}
+        raise StartupError(failure["server"], failure["reason"], self._tail("bootstrap", lines=25))
 
     def _service_env(self, kafka: int, rds: int, sandbox: int) -> dict[str, str]:
         return {
@@ -241,14 +229,14 @@ class Supervisor:
             "LOG_LEVEL": self.settings.log_level,
         }
 
-    def _write_stack_env(self, kafka: int, pg: int, rds: int) -> None:
+    def _write_stack_env(self, kafka: int, rds: int) -> None:
         ports = self.state.ports
         token_settings = ServiceSettings(jwt_secret=self.secrets["JWT_SECRET"])
         values = {
             "GATEWAY_URL": origin(ports["gateway"]),
             "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka}",
-            "DATABASE_URL": role_url(APP_ROLE, self.secrets[_pw_key(APP_ROLE)], pg),
-            "DATABASE_ADMIN_URL": role_url(OWNER, self.secrets[_pw_key(OWNER)], pg),
+            "DATABASE_URL": self.secrets["DATABASE_URL"],  # read-only application role
+            "DATABASE_ADMIN_URL": self.secrets["DATABASE_ADMIN_URL"],  # owner
             "REDIS_URL": redis_url(rds),
             "SANDBOX_URL": sandbox_url(ports["sandbox"]),
             "ADMIN_TOKEN": issue_token(token_settings, team="demo", role="admin"),
@@ -300,25 +288,14 @@ class Supervisor:
             "gateway": s.gateway_port,
         }
 
-    def _tail(self, name: str) -> str:
-        return log_tail(self.paths.log_file(name))
+    def _open_log(self, name: str) -> BinaryIO:
+        return open(self.paths.log_file(name), "ab")  # noqa: SIM115 - callers close it
+
+    def _tail(self, name: str, lines: int = 15) -> str:
+        return log_tail(self.paths.log_file(name), lines)
 
     def _save_state(self) -> None:
         self.state.save(self.paths.state)
-
-    @staticmethod
-    def _new_secrets() -> dict[str, str]:
-        values = {
-            "JWT_SECRET": secrets.token_urlsafe(48),
-            "POSTGRES_SUPERUSER_PASSWORD": secrets.token_urlsafe(24),
-        }
-        for role in (OWNER, *ALL_ROLES):
-            values[_pw_key(role)] = secrets.token_urlsafe(24)
-        return values
-
-
-def _pw_key(role: str) -> str:
-    return f"{role.upper()}_PASSWORD"
 
 
 async def run(settings: DevstackSettings, paths: StatePaths) -> int:

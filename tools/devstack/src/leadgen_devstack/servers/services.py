@@ -24,9 +24,18 @@ class Service:
         return self.module
 
     @property
+    def db_url_key(self) -> str:
+        """Where bootstrap keeps this service's DATABASE_URL in the secrets file."""
+        return db_url_key(self.name)
+
+    @property
     def env_prefix(self) -> str:
         """GATEWAY, LEAD_WRITER, ... as in GATEWAY_METRICS_URL."""
         return self.name.replace("-", "_").upper()
+
+
+def db_url_key(service: str) -> str:
+    return f"DATABASE_URL_{service.replace('-', '_').upper()}"
 
 
 SERVICES = tuple(
