@@ -34,6 +34,7 @@ async def test_completion_fires_exactly_when_the_last_prospect_turns_terminal(
         (campaign.finished(2), "running"),  # discovery reported two prospects
         (campaign.discovered("ann"), "running"),
         (campaign.scored("ann", "review"), "running"),  # ann terminal, bob not seen yet
+        (campaign.enriched("ann"), "running"),  # ann's every stage seen; bob still missing
         (campaign.discovered("bob"), "running"),  # bob new
         (campaign.enriched("bob"), "running"),  # bob enriched: still not terminal
         (campaign.scored("bob", "qualified"), "completed"),  # terminal: no auto-convert
@@ -51,11 +52,15 @@ async def test_completion_waits_for_every_reported_prospect(service, new_campaig
     campaign = new_campaign(auto_convert=False)
     # Lead-writer saw one prospect, scored it; discovery reported two: one still in flight.
     await service.send(
-        campaign.discovered("ann"), campaign.scored("ann", "rejected"), campaign.finished(2)
+        campaign.discovered("ann"),
+        campaign.enriched("ann"),
+        campaign.scored("ann", "rejected"),
+        campaign.finished(2),
     )
     assert await status_of(service.engine, campaign.campaign_id) == ("running", False)
 
-    await service.send(campaign.scored("bob", "rejected"))  # seen, but not as discovered yet
+    await service.send(campaign.enriched("bob"), campaign.scored("bob", "rejected"))
+    # seen, but not as discovered yet
     assert await status_of(service.engine, campaign.campaign_id) == ("running", False)
 
     await service.send(campaign.discovered("bob"))
@@ -66,6 +71,7 @@ async def test_completion_waits_for_the_outbox(service, campaign):
     await service.send(
         campaign.started(),
         campaign.discovered("ann"),
+        campaign.enriched("ann"),
         campaign.scored("ann", "qualified"),
         campaign.finished(1),
     )
@@ -81,6 +87,7 @@ async def test_a_paused_campaign_completes_only_once_resumed(service, new_campai
     await service.send(
         campaign.control("pause"),
         campaign.discovered("ann"),
+        campaign.enriched("ann"),
         campaign.scored("ann", "review"),
         campaign.finished(1),
     )
@@ -96,9 +103,11 @@ async def test_cancelled_and_failed_campaigns_never_complete(service, new_campai
     await service.send(
         cancelled.control("cancel"),
         cancelled.discovered("ann"),
+        cancelled.enriched("ann"),
         cancelled.scored("ann", "rejected"),
         cancelled.finished(1, reason="cancelled"),
         failed.discovered("ann"),
+        failed.enriched("ann"),
         failed.scored("ann", "rejected"),
         failed.finished(1, reason="failed"),
     )
@@ -117,8 +126,10 @@ async def test_relay_and_handler_deciding_at_once_still_complete_the_campaign(se
     whoever takes the campaign_progress lock second decides with the first one's commit."""
     await service.send(
         campaign.discovered("ann"),
+        campaign.enriched("ann"),
         campaign.scored("ann", "qualified"),  # a lead: one outbox row
         campaign.discovered("bob"),
+        campaign.enriched("bob"),
         campaign.finished(2),
     )
     async with service.engine.connect() as relay_conn:

@@ -162,6 +162,8 @@ def _state(**overrides) -> CampaignState:
         status=CampaignStatus.RUNNING,
         discovery_finished=True,
         discovered=3,
+        enriched=3,
+        scored=3,
         expected_discovered=3,
         auto_convert=True,
     )
@@ -184,6 +186,8 @@ def test_complete_when_every_condition_holds():
         (_state(status=CampaignStatus.COMPLETED), DONE, False),  # completes only once
         (_state(discovered=2, expected_discovered=3), DONE[:2], False),  # one still in flight
         (_state(), DONE, True),  # a lead.created still in the outbox
+        (_state(enriched=2), DONE, False),  # scored before its prospect.enriched arrived
+        (_state(scored=2), DONE, False),
         (_state(), [*DONE[:2], StatusCount(P.ENRICHED, 1)], False),
         (_state(), [*DONE[:2], StatusCount(P.QUALIFIED, 1)], False),  # its lead is owed
         (_state(discovered=3), [*DONE, StatusCount(P.NEW, 1)], False),  # seen, not discovered

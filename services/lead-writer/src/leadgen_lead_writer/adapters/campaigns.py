@@ -30,6 +30,8 @@ class Progress:
     status: CampaignStatus
     options: dict[str, Any]
     discovered: int
+    enriched: int
+    scored: int
     discovery_finished: bool
     expected_discovered: int | None
     platforms: dict[str, Any]
@@ -44,6 +46,8 @@ class Progress:
             status=self.status,
             discovery_finished=self.discovery_finished,
             discovered=self.discovered,
+            enriched=self.enriched,
+            scored=self.scored,
             expected_discovered=self.expected_discovered,
             auto_convert=self.auto_convert,
         )
@@ -59,6 +63,8 @@ def _progress(row: Any) -> Progress:
         status=CampaignStatus(row.status),
         options=row.options,
         discovered=row.discovered,
+        enriched=row.enriched,
+        scored=row.scored,
         discovery_finished=row.discovery_finished,
         expected_discovered=row.expected_discovered,
         platforms=row.platforms,

@@ -1,7 +1,8 @@
 """When a campaign is completed (DESIGN.md "Statuses").
 
 A campaign completes when discovery has finished and lead-writer has seen every prospect
-discovery reported, every one of them is in a terminal state, and no lead.created of the
+discovery reported and each one's enriched and scored events, every one of them is in a
+terminal state, and no lead.created of the
 campaign waits in the outbox. Only a running campaign completes: a paused one completes
 once resumed, and cancelled, failed and completed are final.
 """
@@ -23,6 +24,8 @@ class CampaignState:
     status: CampaignStatus
     discovery_finished: bool
     discovered: int  # prospect.discovered events counted
+    enriched: int  # prospect.enriched events counted (skipped included)
+    scored: int  # prospect.scored events counted
     expected_discovered: int | None  # total discovery reported in discovery_finished
     auto_convert: bool
 
@@ -50,6 +53,10 @@ def may_complete(campaign: CampaignState) -> bool:
         campaign.status is CampaignStatus.RUNNING
         and campaign.discovery_finished
         and campaign.discovered >= (campaign.expected_discovered or 0)
+        # A prospect can be scored before its prospect.enriched reaches us (other topic):
+        # wait for every stage's event, so a completed campaign's funnel adds up.
+        and campaign.enriched >= campaign.discovered
+        and campaign.scored >= campaign.discovered
     )
 
 
