@@ -9,9 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def repo_root() -> Path:
-    """The workspace root: the nearest ancestor holding uv.lock, from the cwd first (an
-    installed package may live outside the tree), then from this file."""
-    for start in (Path.cwd(), Path(__file__).resolve()):
+    """The workspace root: the nearest ancestor holding uv.lock, from this file first (the
+    workspace installs it editable), then from the cwd (an installed wheel lives outside)."""
+    for start in (Path(__file__).resolve(), Path.cwd()):
         for candidate in (start, *start.parents):
             if (candidate / "uv.lock").is_file() and (candidate / "pyproject.toml").is_file():
                 return candidate

@@ -28,8 +28,15 @@ def up(_: argparse.Namespace) -> int:
     settings = DevstackSettings()
     paths = StatePaths(settings.state_home())
     if supervisor(paths) is not None:
-        state = StackState.load(paths.state)
-        print(f"a stack is already running in {paths.home} ({state.phase if state else '?'})")
+        state = StackState.load(paths.state) or StackState()
+        if state.phase == "failed":
+            print(
+                f"the stack in {paths.home} has failed: {state.message}\n"
+                "run `leadgen down`, then `leadgen up`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"a stack is already running in {paths.home} ({state.phase})")
         _print_endpoints(paths)
         return 0
     if paths.home.exists():  # a stack that died without `down`: clear what it left
