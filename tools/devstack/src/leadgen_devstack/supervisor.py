@@ -347,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per readiness probe
     paths = StatePaths(args.home.absolute())
     write_pid(paths.pid_file("supervisor"), os.getpid())
     settings = DevstackSettings(home=paths.home)

@@ -82,6 +82,8 @@ def _wait_outcome(paths: StatePaths, proc: subprocess.Popen[bytes], s: DevstackS
             return "ready"
         if state and state.phase == "failed":
             return state.message
+        if proc.poll() == 0:
+            return "the stack was stopped before it became ready (`leadgen down` or a signal)"
         if proc.poll() is not None:
             return (
                 f"the supervisor exited with code {proc.returncode}\n"
