@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv on PATH, else the uv module installed with pip (`python3 -m uv` works without PATH changes).
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo python3 -m uv; })
 
-.PHONY: install run up down test bench lint clean
+.PHONY: install run up down test lint
 
 install:
 	$(UV) sync --frozen
@@ -19,9 +19,6 @@ down:
 
 test: install
 	$(UV) run pytest
-
-bench: install
-	$(UV) run leadgen bench
 
 lint: install
 	$(UV) run ruff check . && $(UV) run ruff format --check .

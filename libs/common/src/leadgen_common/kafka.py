@@ -87,6 +87,7 @@ class EventBus:
         if ack_policy is AckPolicy.ACK_FIRST:
             raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
         listener = self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener())
+        metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")  # visible at 0 from the start
 
         def register(handler: Handler) -> Handler:
             async def consume(body: bytes, message: KafkaMessage) -> None:
@@ -179,7 +180,13 @@ class EventBus:
 
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
-        await self.broker.start()
+        """Connect, then start every subscriber at once: each start waits for its group
+        join (half the session timeout on tansu), which FastStream would do one by one."""
+        await self.broker.connect()
+        await asyncio.gather(*(sub.start() for sub in self.broker.subscribers))
+        for publisher in self.broker.publishers:
+            await publisher.start()
+        self.broker.running = True
 
     async def stop(self) -> None:
         self.stopping = True

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .commands import bench, dlq, down, run, status, token, up
+from .commands import dlq, down, run, status, token, up
 
 #: Each module registers its verb(s) with ``register(subparsers)``.
-VERBS = (up, down, status, token, dlq, run, bench)
+VERBS = (up, down, status, token, dlq, run)
 
 
 def build_parser() -> argparse.ArgumentParser:

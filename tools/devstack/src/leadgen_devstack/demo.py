@@ -37,7 +37,8 @@ class DemoResult:
 class GatewayClient:
     def __init__(self, base_url: str, token: str) -> None:
         self.http = httpx.Client(
-            base_url=f"{base_url}/api/v1", headers={"Authorization": f"Bearer {token}"},
+            base_url=f"{base_url}/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
             timeout=30,
         )
 
@@ -51,8 +52,11 @@ class GatewayClient:
         items: list[dict[str, Any]] = []
         cursor = None
         while True:
-            page = self.call("GET", path, params={**params, "limit": 200,
-                                                  **({"cursor": cursor} if cursor else {})})
+            page = self.call(
+                "GET",
+                path,
+                params={**params, "limit": 200, **({"cursor": cursor} if cursor else {})},
+            )
             items += page["items"]
             cursor = page.get("nextCursor")
             if not cursor:
@@ -60,18 +64,27 @@ class GatewayClient:
 
 
 def run_demo(
-    gateway_url: str, token: str, *, icp_path: Path, max_prospects: int, console: Console,
+    gateway_url: str,
+    token: str,
+    *,
+    icp_path: Path,
+    max_prospects: int,
+    console: Console,
     timeout_s: float = 600,
 ) -> DemoResult:
     client = GatewayClient(gateway_url, token)
     icp = client.call("POST", "/icps", json=json.loads(icp_path.read_text()))
     started = time.monotonic()
-    campaign_id = client.call("POST", "/prospecting/campaigns", json={
-        "icpId": icp["id"],
-        "name": f"Demo: {icp['name']}",
-        "platforms": ["linkedin"],
-        "options": {"maxProspects": max_prospects, "autoEnrich": True, "autoConvert": True},
-    })["campaignId"]
+    campaign_id = client.call(
+        "POST",
+        "/prospecting/campaigns",
+        json={
+            "icpId": icp["id"],
+            "name": f"Demo: {icp['name']}",
+            "platforms": ["linkedin"],
+            "options": {"maxProspects": max_prospects, "autoEnrich": True, "autoConvert": True},
+        },
+    )["campaignId"]
     console.print(f"campaign [bold]{campaign_id}[/] for ICP [bold]{icp['name']}[/]")
     status = _follow(client, campaign_id, max_prospects, console, started + timeout_s)
     seconds = time.monotonic() - started
@@ -82,8 +95,12 @@ def run_demo(
 def _follow(
     client: GatewayClient, campaign_id: str, total: int, console: Console, deadline: float
 ) -> dict[str, Any]:
-    columns = (TextColumn("{task.description:>10}"), BarColumn(),
-               TextColumn("{task.completed:>5.0f}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        TextColumn("{task.completed:>5.0f}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console) as bar:
         tasks = {stage: bar.add_task(stage, total=total) for stage in FUNNEL}
         while True:
@@ -91,8 +108,11 @@ def _follow(
             progress = status["progress"]
             discovered = max(progress["discovered"], 1)
             for stage, task in tasks.items():
-                bar.update(task, completed=progress[stage],
-                           total=total if stage == "discovered" else discovered)
+                bar.update(
+                    task,
+                    completed=progress[stage],
+                    total=total if stage == "discovered" else discovered,
+                )
             if status["status"] in TERMINAL:
                 return status
             if time.monotonic() > deadline:
@@ -106,15 +126,20 @@ def top_reasons(breakdown: dict[str, Any], n: int = 2) -> str:
 
 
 def lead_table(client: GatewayClient, campaign_id: str, limit: int = 25) -> Table:
-    prospects = client.pages(f"/prospecting/campaigns/{campaign_id}/prospects",
-                             status="converted")
+    prospects = client.pages(f"/prospecting/campaigns/{campaign_id}/prospects", status="converted")
     prospects.sort(key=lambda p: p["icpMatchScore"] or 0, reverse=True)
     table = Table(title=f"Leads (top {min(limit, len(prospects))} of {len(prospects)})")
     for column in ("score", "name", "title", "company", "location", "why"):
         table.add_column(column, overflow="fold")
     for p in prospects[:limit]:
-        table.add_row(f"{p['icpMatchScore']:.2f}", p["name"], p["title"] or "",
-                      p["company"] or "", p["location"] or "", top_reasons(p["breakdown"]))
+        table.add_row(
+            f"{p['icpMatchScore']:.2f}",
+            p["name"],
+            p["title"] or "",
+            p["company"] or "",
+            p["location"] or "",
+            top_reasons(p["breakdown"]),
+        )
     return table
 
 
