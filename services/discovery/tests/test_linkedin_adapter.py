@@ -13,16 +13,16 @@ import httpx
 import pytest
 from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import translate
+from leadgen_common.http_retry import RetryPolicy
 from leadgen_devstack.sandbox.app import create_app
 from leadgen_devstack.sandbox.population import build_population
 from leadgen_devstack.sandbox.settings import SandboxSettings
 from leadgen_discovery.adapters.linkedin import LinkedInPeopleSearch
-from leadgen_discovery.adapters.retry import RetryPolicy
 from leadgen_discovery.ports import PlatformUnavailable
 from pydantic import SecretStr
 
 SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
-POLICY = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90)
+POLICY = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25)
 
 
 class Time:

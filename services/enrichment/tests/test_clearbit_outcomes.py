@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient, company_from_clearbit
-from leadgen_enrichment.adapters.http_retry import ProviderGate, RetryPolicy
 from pydantic import SecretStr
 
 COST = Decimal("0.10")
@@ -29,7 +29,7 @@ def client(http: httpx.AsyncClient, retries: int = 2) -> ClearbitCompanyClient:
         base_url="http://clearbit.test/",
         api_key=SecretStr("k-123"),
         cost_per_lookup=COST,
-        policy=RetryPolicy(retries=retries, backoff_s=0.01, max_retry_after_s=1),
+        policy=RetryPolicy(attempts=retries + 1, backoff_s=0.01, max_retry_after_s=1),
         gate=ProviderGate(asyncio.Semaphore(2)),
         sleep=no_sleep,
     )

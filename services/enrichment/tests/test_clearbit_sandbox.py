@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_devstack.sandbox.app import create_app
 from leadgen_devstack.sandbox.industries import clearbit_employees_range
 from leadgen_devstack.sandbox.population import build_population
 from leadgen_devstack.sandbox.settings import SandboxSettings
 from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient
-from leadgen_enrichment.adapters.http_retry import ProviderGate, RetryPolicy
 from pydantic import SecretStr
 
 COST = Decimal("0.10")
@@ -49,7 +49,7 @@ def sandbox_client(
         base_url="http://sandbox/clearbit",
         api_key=SecretStr("sandbox-key"),
         cost_per_lookup=COST,
-        policy=RetryPolicy(retries=2, max_retry_after_s=max_retry_after_s),
+        policy=RetryPolicy(attempts=3, max_retry_after_s=max_retry_after_s),
         gate=ProviderGate(asyncio.Semaphore(4), clock=time.clock),
         sleep=time.sleep,
     )

@@ -16,10 +16,10 @@ from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from leadgen_common.contracts import decode, envelope_for
 from leadgen_common.contracts.events import ControlCampaign
+from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_enrichment import handlers
 from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient
-from leadgen_enrichment.adapters.http_retry import ProviderGate, RetryPolicy
 from leadgen_enrichment.enrich import Enricher
 from leadgen_enrichment.settings import EnrichmentSettings
 from pydantic import SecretStr
@@ -49,7 +49,7 @@ class Harness:
             base_url="http://sandbox.test/clearbit",
             api_key=SecretStr("sandbox-key"),
             cost_per_lookup=Decimal("0.10"),
-            policy=RetryPolicy(retries=2, backoff_s=0.001),
+            policy=RetryPolicy(attempts=3, backoff_s=0.001),
             gate=ProviderGate(asyncio.Semaphore(4)),
         )
         self.campaigns = campaigns

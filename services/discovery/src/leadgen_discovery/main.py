@@ -9,19 +9,22 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from leadgen_common.db.engine import make_engine
+from leadgen_common.http_retry import RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
 
 from . import handlers
 from .adapters.cursor_store import SqlCursorStore
 from .adapters.linkedin import LinkedInPeopleSearch
-from .adapters.retry import RetryPolicy
 from .campaigns import Campaigns
 from .paging import CampaignPager
 from .settings import DiscoverySettings
 from .supervisor import Supervisor, replica_id
 
 __all__ = ["DiscoverySettings", "create_app"]
+
+#: Backoffs stretched by up to a quarter, so campaigns that failed together spread out.
+PLATFORM_JITTER = 0.25
 
 
 def retry_policy(settings: DiscoverySettings) -> RetryPolicy:
@@ -30,6 +33,7 @@ def retry_policy(settings: DiscoverySettings) -> RetryPolicy:
         backoff_s=settings.platform_backoff_s,
         max_backoff_s=settings.platform_max_backoff_s,
         max_retry_after_s=settings.platform_max_retry_after_s,
+        jitter=PLATFORM_JITTER,
     )
 
 

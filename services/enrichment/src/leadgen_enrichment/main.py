@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
+from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
 
@@ -13,7 +14,6 @@ from . import handlers
 from .adapters.campaign_state import CampaignCancellations
 from .adapters.clearbit import ClearbitCompanyClient
 from .adapters.database import answers, engine_for
-from .adapters.http_retry import ProviderGate, RetryPolicy
 from .enrich import Enricher
 from .settings import EnrichmentSettings
 
@@ -22,7 +22,7 @@ __all__ = ["EnrichmentSettings", "create_app"]
 
 def retry_policy(settings: EnrichmentSettings) -> RetryPolicy:
     return RetryPolicy(
-        retries=settings.provider_retries,
+        attempts=settings.provider_retries + 1,  # the first try and its retries
         backoff_s=settings.provider_backoff_s,
         max_backoff_s=settings.provider_max_backoff_s,
         max_retry_after_s=settings.provider_max_retry_after_s,

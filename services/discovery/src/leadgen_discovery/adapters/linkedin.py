@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import ProspectProfile
+from leadgen_common.http_retry import RetryPolicy, Sleep, send_with_retries
 from pydantic import SecretStr, ValidationError
 
+from .. import metrics
 from ..ports import Found, PlatformUnavailable, SearchPage
-from .retry import GaveUp, RetryPolicy, Sleep, send
 
 logger = logging.getLogger(__name__)
 
@@ -70,21 +71,24 @@ class LinkedInPeopleSearch:
             for value in values
         ] + [("start", start), ("count", count)]
         headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
-        try:
-            response = await send(
-                lambda: self.http.get(self.url, params=params, headers=headers),
-                self.policy,
-                platform="linkedin",
-                operation="search",
-                sleep=self.sleep,
-            )
-        except GaveUp as exc:
-            raise PlatformUnavailable(f"linkedin people search: {exc}") from exc
+        attempted = await send_with_retries(
+            lambda: self.http.get(self.url, params=params, headers=headers),
+            self.policy,
+            sleep=self.sleep,
+            on_attempt=_count_search,
+        )
+        response = attempted.response
+        if response is None:
+            raise PlatformUnavailable(f"linkedin people search: {attempted.error}")
         if response.status_code != 200:
             raise PlatformUnavailable(
                 f"linkedin people search refused: HTTP {response.status_code} {_message(response)}"
             )
         return _page(response, start, count)
+
+
+def _count_search(outcome: str) -> None:
+    metrics.PLATFORM_API_CALLS.labels("linkedin", "search", outcome).inc()
 
 
 def _message(response: httpx.Response) -> str:

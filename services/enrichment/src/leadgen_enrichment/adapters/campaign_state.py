@@ -16,10 +16,9 @@ import uuid
 
 from leadgen_common.contracts.events import CampaignStatus
 from leadgen_common.db.schema import campaign_progress, campaigns
+from leadgen_common.http_retry import Clock
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from .http_retry import Clock
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,17 @@ from typing import Any
 
 import httpx
 from leadgen_common.contracts.events import CompanyData, ProviderCall
+from leadgen_common.http_retry import (
+    FAILED,
+    Attempted,
+    ProviderGate,
+    RetryPolicy,
+    Sleep,
+    send_with_retries,
+)
 from pydantic import SecretStr
 
 from ..ports import CompanyLookup
-from .http_retry import FAILED, Attempted, ProviderGate, RetryPolicy, Sleep, send_with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +73,7 @@ class ClearbitCompanyClient:
     def _lookup(self, attempted: Attempted) -> CompanyLookup:
         response = attempted.response
         if response is None:
-            logger.warning(
-                "clearbit gave up after %d attempts: %s", attempted.attempts, attempted.error
-            )
+            logger.warning("clearbit gave up: %s", attempted.error)
             return self._result(attempted, attempted.gave_up or FAILED, None)
         status = response.status_code
         if status in (200, 201):

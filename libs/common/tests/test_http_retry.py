@@ -1,13 +1,15 @@
-"""Bounded retries: backoff on 5xx/timeouts, Retry-After on 429, give up instead of blocking."""
+"""Bounded retries: backoff (with jitter) on 5xx/timeouts, Retry-After on 429, a shared
+cool-down through the gate, and giving up instead of blocking."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
-from leadgen_enrichment.adapters.http_retry import (
+from leadgen_common.http_retry import (
     FAILED,
     RATE_LIMITED,
     ProviderGate,
@@ -50,12 +52,13 @@ def scripted(*responses):
     return httpx.MockTransport(handle), seen
 
 
-async def run(transport, policy=None, time=None, gate=None):
+async def run(transport, policy=None, time=None, gate=None, *, gated=True, on_attempt=None):
     time = time or FakeTime()
-    gate = gate or ProviderGate(asyncio.Semaphore(4), clock=time.clock)
+    if gated:
+        gate = gate or ProviderGate(asyncio.Semaphore(4), clock=time.clock)
     async with httpx.AsyncClient(transport=transport) as http:
         return await send_with_retries(
-            lambda: http.get(URL), policy or RetryPolicy(), gate, time.sleep
+            lambda: http.get(URL), policy or RetryPolicy(), gate, time.sleep, on_attempt
         )
 
 
@@ -69,7 +72,7 @@ async def test_first_answer_that_is_not_retryable_is_returned():
 async def test_5xx_and_timeouts_back_off_then_succeed():
     time = FakeTime()
     transport, seen = scripted(503, httpx.ReadTimeout("slow"), 200)
-    result = await run(transport, RetryPolicy(retries=2, backoff_s=0.2), time)
+    result = await run(transport, RetryPolicy(attempts=3, backoff_s=0.2), time)
     assert result.response.status_code == 200
     assert result.attempts == 3
     assert time.slept == [0.2, 0.4]
@@ -78,7 +81,7 @@ async def test_5xx_and_timeouts_back_off_then_succeed():
 async def test_gives_up_as_failed_after_the_bounded_retries():
     time = FakeTime()
     transport, seen = scripted(500, 502, httpx.ConnectError("refused"))
-    result = await run(transport, RetryPolicy(retries=2, backoff_s=0.1, max_backoff_s=0.15), time)
+    result = await run(transport, RetryPolicy(attempts=3, backoff_s=0.1, max_backoff_s=0.15), time)
     assert result.response is None
     assert result.gave_up == FAILED
     assert len(seen) == 3
@@ -96,7 +99,7 @@ async def test_429_waits_as_long_as_retry_after_says():
 
 async def test_429_that_keeps_coming_gives_up_as_rate_limited():
     transport, seen = scripted((429, {"Retry-After": "1"}), (429, {}), (429, {"Retry-After": "1"}))
-    result = await run(transport, RetryPolicy(retries=2))
+    result = await run(transport, RetryPolicy(attempts=3))
     assert result.gave_up == RATE_LIMITED
     assert len(seen) == 3
 
@@ -104,7 +107,7 @@ async def test_429_that_keeps_coming_gives_up_as_rate_limited():
 async def test_retry_after_longer_than_we_wait_gives_up_at_once():
     time = FakeTime()
     transport, seen = scripted((429, {"Retry-After": "120"}))
-    result = await run(transport, RetryPolicy(retries=5, max_retry_after_s=5), time)
+    result = await run(transport, RetryPolicy(attempts=6, max_retry_after_s=5), time)
     assert (result.gave_up, len(seen), time.slept) == (RATE_LIMITED, 1, [])
 
 
@@ -152,3 +155,75 @@ def test_retry_after_parses_seconds_and_http_dates(value, seconds):
 
 def test_no_retry_after_header_is_none():
     assert retry_after_s(httpx.Response(429)) is None
+
+
+def test_backoff_doubles_up_to_its_cap_with_bounded_jitter():
+    policy = RetryPolicy(backoff_s=0.5, max_backoff_s=3, jitter=0.2)
+    assert [policy.delay(n, rng=lambda: 0.0) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+    assert policy.delay(1, rng=lambda: 1.0) == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("0", 0.0), ("soon", None), (None, None)],
+)
+def test_retry_after_in_seconds(header, seconds):
+    headers = {"Retry-After": header} if header is not None else {}
+    assert retry_after_s(httpx.Response(429, headers=headers)) == seconds
+
+
+def test_retry_after_as_an_http_date():
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 < retry_after_s(httpx.Response(429, headers={"Retry-After": when})) <= 30
+
+
+def test_retry_after_clamps_a_past_date_and_a_negative_delay_to_zero():
+    past = format_datetime(datetime.now(UTC) - timedelta(seconds=30), usegmt=True)
+    assert retry_after_s(httpx.Response(429, headers={"Retry-After": past})) == 0.0
+    assert retry_after_s(httpx.Response(429, headers={"Retry-After": "-3"})) == 0.0
+
+
+async def test_without_a_gate_a_429_sleeps_its_own_retry_after():
+    time = FakeTime()
+    transport, seen = scripted((429, {"Retry-After": "0"}), (429, {"Retry-After": "3"}), 200)
+    result = await run(transport, RetryPolicy(attempts=3), time, gated=False)
+    assert result.response.status_code == 200
+    assert time.slept == [0.0, 3.0]
+
+
+async def test_jittered_backoff_stays_within_its_bound():
+    time = FakeTime()
+    transport, seen = scripted(503, 503, 200)
+    policy = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, jitter=0.25)
+    result = await run(transport, policy, time, gated=False)
+    assert result.attempts == 3
+    assert 0.5 <= time.slept[0] <= 0.625 and 1.0 <= time.slept[1] <= 1.25
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ((503, 502, 500), "HTTP 500 after 3 attempts"),
+        ((httpx.ReadTimeout("slow"),) * 3, "timed out (ReadTimeout) after 3 attempts"),
+        ((httpx.ConnectError("refused"),) * 3, "unreachable (ConnectError) after 3 attempts"),
+        (((429, {}),) * 3, "rate limited (HTTP 429) after 3 attempts"),
+        (
+            ((429, {"Retry-After": "3600"}),),
+            "rate limited (HTTP 429), Retry-After 3600s is too long",
+        ),
+    ],
+)
+async def test_the_reason_it_gave_up_names_the_last_failure(script, reason):
+    transport, seen = scripted(*script)
+    result = await run(transport, RetryPolicy(attempts=3, max_retry_after_s=60), gated=False)
+    assert (result.response, result.error) == (None, reason)
+
+
+async def test_every_attempt_reports_its_outcome():
+    outcomes: list[str] = []
+    transport, _ = scripted(
+        503, httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), (429, {}), 404
+    )
+    result = await run(transport, RetryPolicy(attempts=5), on_attempt=outcomes.append)
+    assert result.response.status_code == 404
+    assert outcomes == ["server_error", "timeout", "error", "rate_limited", "error"]
