@@ -142,3 +142,13 @@ async def test_relay_and_handler_deciding_at_once_still_complete_the_campaign(se
         await handler
 
     assert await status_of(service.engine, campaign.campaign_id) == ("completed", True)
+
+
+async def test_a_finish_on_cancel_overtaking_the_cancel_never_completes(service, new_campaign):
+    """Discovery stopped on the cancel and reported it before lead-writer's own consumer of
+    campaign.control saw the cancel: nothing was discovered, yet it must end cancelled."""
+    campaign = new_campaign(auto_convert=False)
+    await service.send(campaign.started(), campaign.finished(0, reason="cancelled"))
+    assert await status_of(service.engine, campaign.campaign_id) == ("cancelled", False)
+    await service.send(campaign.control("cancel"))
+    assert await status_of(service.engine, campaign.campaign_id) == ("cancelled", False)

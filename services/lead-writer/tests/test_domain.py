@@ -255,9 +255,16 @@ def test_only_a_failed_discovery_fails_the_campaign():
     assert campaign.failure_reason(_finished("failed")) == "twitter: HTTP 500"
     running = CampaignStatus.RUNNING
     assert campaign.after_discovery(running, _finished("failed")) is CampaignStatus.FAILED
-    assert campaign.after_discovery(running, _finished("cancelled")) is running
+    assert campaign.after_discovery(running, _finished("exhausted")) is running
     cancelled = CampaignStatus.CANCELLED
     assert campaign.after_discovery(cancelled, _finished("failed")) is cancelled
+    completed = CampaignStatus.COMPLETED
+    assert campaign.after_discovery(completed, _finished("cancelled")) is completed
+
+
+@pytest.mark.parametrize("status", [CampaignStatus.RUNNING, CampaignStatus.PAUSED])
+def test_a_finish_on_cancel_cancels_even_before_our_copy_of_the_cancel(status):
+    assert campaign.after_discovery(status, _finished("cancelled")) is CampaignStatus.CANCELLED
 
 
 # ---------------------------------------------------------------- leads

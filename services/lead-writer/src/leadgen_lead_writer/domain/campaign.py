@@ -22,6 +22,8 @@ _CONTROLLED = {
 
 #: DiscoveryFinished.reason when discovery failed on every platform.
 FAILED_REASON = "failed"
+#: DiscoveryFinished.reason when discovery stopped on a cancel command.
+CANCELLED_REASON = "cancelled"
 
 
 def after_control(status: CampaignStatus, action: ControlAction) -> CampaignStatus:
@@ -30,8 +32,15 @@ def after_control(status: CampaignStatus, action: ControlAction) -> CampaignStat
 
 
 def after_discovery(status: CampaignStatus, finished: DiscoveryFinished) -> CampaignStatus:
-    if finished.reason == FAILED_REASON and status not in FINAL_CAMPAIGN_STATUSES:
+    """Discovery's outcome can carry the campaign's end: it stops on a cancel it has seen,
+    and that finish may reach us before our own copy of the cancel (another topic), so it
+    must not let the campaign complete in between."""
+    if status in FINAL_CAMPAIGN_STATUSES:
+        return status
+    if finished.reason == FAILED_REASON:
         return CampaignStatus.FAILED
+    if finished.reason == CANCELLED_REASON:
+        return CampaignStatus.CANCELLED
     return status
 
 
