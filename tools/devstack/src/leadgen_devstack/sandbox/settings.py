@@ -16,16 +16,16 @@ class SandboxSettings(BaseSettings):
     )
 
     population: int = Field(
-        default=DEFAULT_SIZE, ge=1, description="SANDBOX_POPULATION: number of people."
+        default=DEFAULT_SIZE, ge=1, description="number of people."
     )
-    seed: int = Field(default=DEFAULT_SEED, description="SANDBOX_SEED: population seed.")
+    seed: int = Field(default=DEFAULT_SEED, description="population seed.")
     latency_ms: int = Field(
-        default=0, ge=0, description="SANDBOX_LATENCY_MS: delay before every provider answer."
+        default=0, ge=0, description="delay before every provider answer."
     )
     rate_limit_per_min: int = Field(
         default=0,
         ge=0,
-        description="SANDBOX_RATE_LIMIT_PER_MIN: requests per minute per provider and key "
+        description="requests per minute per provider and key "
         "(0 = unlimited); beyond it 429 with Retry-After.",
     )
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
