@@ -43,7 +43,7 @@ class DevstackSettings(BaseSettings):
         default=0, ge=0, le=65535, description="Port of Valkey (Redis) (0 = a free one)."
     )
     sandbox_port: int = Field(
-        default=0, ge=0, le=65535, description="Port of the sandbox provider server (0 = a free one)."
+        default=0, ge=0, le=65535, description="Port of the sandbox server (0 = a free one)."
     )
     gateway_port: int = Field(
         default=0, ge=0, le=65535, description="Port of the gateway API (0 = a free one)."

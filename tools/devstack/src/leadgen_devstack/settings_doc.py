@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pydantic_settings import BaseSettings
-
 from leadgen_common.settings import ServiceSettings
+from pydantic_settings import BaseSettings
 
 from .config import DevstackSettings, repo_root
 
