@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from leadgen_common.ratelimit import (
+    DEV_STACK_ENV,
     BucketLimit,
     LimitTable,
     RateLimitSettings,
@@ -89,6 +90,24 @@ def test_short_window_scales_hourly_limits_down(monkeypatch: pytest.MonkeyPatch)
     assert table.buckets["linkedin"].limit == 16
     assert table.buckets["clearbit:enrich"].limit == 1  # 1.5 per minute
     assert table.buckets["linkedin:search"].limit == 1  # 100/h: 1.67 per minute
+
+
+def test_dev_stack_profile_fills_a_10000_prospect_campaign_in_minutes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in DEV_STACK_ENV.items():
+        monkeypatch.setenv(name, value)
+    table = RateLimitSettings().limit_table()
+
+    def per_minute(bucket: str) -> int:  # the window is a minute
+        return min(b.limit for _, b in table.chain(bucket))
+
+    assert all(b.window_s == 60 for b in table.buckets.values())
+    assert per_minute("linkedin:profile") >= 10_000  # every profile of a campaign in a minute
+    assert per_minute("linkedin:search") >= 400  # 10,000 prospects in pages of 25
+    # ~4 enrichment calls per prospect: 40,000 calls in a minute across the providers
+    assert table.buckets["enrichment"].limit >= 40_000
+    assert all(per_minute(p) >= 10_000 for p in ("clearbit:enrich", "hunter:find", "apollo:match"))
 
 
 def test_a_window_too_short_for_a_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

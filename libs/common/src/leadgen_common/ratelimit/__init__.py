@@ -9,10 +9,16 @@ from .limiter import (
     RateLimitTimeoutError,
 )
 from .limits import BucketLimit, LimitTable, UnknownBucketError
-from .settings import CAPS_BY_PLATFORM, OPERATION_DEFAULTS_PER_HOUR, RateLimitSettings
+from .settings import (
+    CAPS_BY_PLATFORM,
+    DEV_STACK_ENV,
+    OPERATION_DEFAULTS_PER_HOUR,
+    RateLimitSettings,
+)
 
 __all__ = [
     "CAPS_BY_PLATFORM",
+    "DEV_STACK_ENV",
     "OPERATION_DEFAULTS_PER_HOUR",
     "Acquired",
     "BucketLimit",

@@ -12,17 +12,15 @@ from redis.exceptions import NoScriptError
 
 
 class LuaScript:
-    """A script shipped next to this module; ``calls`` counts round trips (tests, bench)."""
+    """A script shipped next to this module."""
 
     def __init__(self, filename: str) -> None:
         self.source = files(__package__).joinpath(filename).read_text(encoding="utf-8")
         self.sha = hashlib.sha1(self.source.encode()).hexdigest()
-        self.calls = 0
 
     async def __call__(
         self, client: Redis, keys: Sequence[str], args: Sequence[str | int | float]
     ) -> Any:
-        self.calls += 1
         try:
             return await client.evalsha(self.sha, len(keys), *keys, *args)
         except NoScriptError:

@@ -14,6 +14,7 @@ rounding down): a short window smooths load and keeps each bucket's log small.
 
 from __future__ import annotations
 
+import json
 import math
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -46,6 +47,33 @@ CAPS_BY_PLATFORM: dict[str, str] = {
     "hunter": "enrichment",
     "apollo": "enrichment",
     "zoominfo": "enrichment",
+}
+
+
+#: The embedded dev stack against the sandbox: a one-minute window and limits about twice
+#: what a 10,000-prospect campaign needs to finish in a couple of minutes (~10k profile
+#: fetches, a few hundred search pages, ~4 enrichment calls per prospect). Same settings,
+#: other values; the limiter still decides every call.
+DEV_STACK_ENV: dict[str, str] = {
+    "RATE_LIMIT_WINDOW_S": "60",
+    "LINKEDIN_RATE_LIMIT_PER_HOUR": "720000",  # 12,000 a minute
+    "FACEBOOK_RATE_LIMIT_PER_HOUR": "720000",
+    "TWITTER_RATE_LIMIT_PER_HOUR": "360000",
+    "ENRICHMENT_RATE_LIMIT_PER_HOUR": "3600000",  # 60,000 a minute, all providers together
+    "RATE_LIMIT_DEFAULT_PER_HOUR": "360000",
+    "RATE_LIMITS": json.dumps(
+        {
+            "linkedin:search": 72000,
+            "linkedin:profile": 720000,
+            "facebook:audience": 72000,
+            "facebook:members": 360000,
+            "twitter:search": 180000,
+            "clearbit:enrich": 1200000,
+            "hunter:find": 1200000,
+            "hunter:verify": 1200000,
+            "apollo:match": 1200000,
+        }
+    ),
 }
 
 
