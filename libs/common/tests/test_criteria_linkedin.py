@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from leadgen_common.contracts import Icp, Platform
-from leadgen_common.criteria import NOT_SUPPORTED, Translation, translate
+from leadgen_common.criteria import Translation, translate
 
 SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
 
@@ -27,13 +27,17 @@ def test_sample_icp_translates_without_warnings():
     assert result == Translation(
         criteria={
             "titles": ["CTO", "VP Engineering", "Director of Engineering", "Head of Product"],
+            "seniorities": ["CXO", "VP", "Director"],
+            "seniorityIds": ["8", "7", "6"],
             "locations": ["United States", "United Kingdom", "Canada"],
+            "geoIds": ["103644278", "101165590", "101174742"],
             "industries": [
                 "Computer Software",
                 "Software as a Service (SaaS)",
                 "Cloud Computing",
                 "Computer & Network Security",
             ],
+            "industryIds": ["4", "96", "118"],
             "companySizes": ["51-200", "201-500", "501-1000"],
             "keywords": [
                 "engineering team",
@@ -60,8 +64,10 @@ def test_spec_9_1_overrides_narrow_titles_sizes_and_location():
     result = translate(sample_icp(), "linkedin", overrides)
 
     assert result.criteria["titles"] == ["CTO", "VP Engineering"]
+    assert result.criteria["seniorities"] == ["CXO", "VP"]  # derived from the new titles
     assert result.criteria["companySizes"] == ["51-200", "201-500"]
     assert result.criteria["locations"] == ["United States"]
+    assert result.criteria["geoIds"] == ["103644278"]
     assert (
         result.criteria["industries"] == translate(sample_icp(), "linkedin").criteria["industries"]
     )
@@ -75,7 +81,7 @@ EDGE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any
         {},
         None,
         {},
-        ["nothing in the ICP maps to a search filter"],
+        ["linkedin: nothing in the ICP maps to a LinkedIn search filter"],
     ),
     (
         "size-shapes-map-to-bands",
@@ -109,35 +115,69 @@ EDGE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any
         "unknown-industry-is-a-warning-known-ones-stay",
         {"firmographics": {"industry": ["Underwater Basket Weaving", "fintech", "Health Care"]}},
         None,
-        {"industries": ["Financial Services", "Hospital & Health Care"]},
+        {
+            "industries": ["Financial Services", "Hospital & Health Care"],
+            "industryIds": ["43", "14"],
+        },
         ["firmographics.industry 'Underwater Basket Weaving' is not a known LinkedIn industry"],
     ),
     (
         "non-english-locations",
-        {"demographics": {"location": "Deutschland, España, São Paulo, 日本, München, Suisse"}},
+        {
+            "demographics": {
+                "location": "Deutschland, Royaume-Uni, España, São Paulo, 日本, München"
+            }
+        },
         None,
-        {"locations": ["Germany", "Spain", "Sao Paulo", "Japan", "Munich", "Switzerland"]},
+        {
+            "locations": ["Germany", "United Kingdom", "Spain", "Sao Paulo", "Japan", "Munich"],
+            "geoIds": [
+                "101282230",
+                "101165590",
+                "105646813",
+                "800000069",
+                "101355337",
+                "800000033",
+            ],
+        },
         [],
     ),
     (
         "location-spellings-collapse-and-unknown-is-a-warning",
         {"demographics": {"location": ["USA", "United States", "U.S.", "the UK", "Atlantis"]}},
         None,
-        {"locations": ["United States", "United Kingdom"]},
+        {"locations": ["United States", "United Kingdom"], "geoIds": ["103644278", "101165590"]},
         ["demographics.location 'Atlantis' is not a known LinkedIn location; not searched"],
     ),
     (
         "company-geography-when-no-person-location",
-        {"firmographics": {"geography": "North America, Western Europe, DACH"}},
+        {"firmographics": {"geography": "North America, DACH, Western Europe"}},
         None,
-        {"locations": ["North America", "Western Europe", "DACH"]},
+        {
+            "locations": ["North America", "DACH", "Western Europe"],
+            # areas are searched as their countries: US CA MX, DE AT CH, then BE FR GB IE LU NL
+            "geoIds": [
+                "103644278",
+                "101174742",
+                "103323778",
+                "101282230",
+                "103883259",
+                "106693272",
+                "100565514",
+                "105015875",
+                "101165590",
+                "104738515",
+                "104042105",
+                "102890719",
+            ],
+        },
         [],
     ),
     (
         "duplicate-titles-collapse-case-insensitively",
         {"demographics": {"jobTitles": ["CTO", "cto", " VP Sales ", "VP  sales"]}},
         None,
-        {"titles": ["CTO", "VP Sales"]},
+        {"titles": ["CTO", "VP Sales"], "seniorities": ["CXO", "VP"], "seniorityIds": ["8", "7"]},
         [],
     ),
     (
@@ -145,7 +185,10 @@ EDGE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any
         {"demographics": {"jobTitles": [f"Title {i}" for i in range(100)]}},
         None,
         {"titles": [f"Title {i}" for i in range(50)]},
-        ["titles: 100 values, a LinkedIn search takes 50; not searched: 'Title 50', "],
+        [
+            "titles: 100 values, LinkedIn is sent the first 50; left out: 'Title 50', ",
+            "seniorities: 'Title 0', 'Title 1', ",
+        ],
     ),
     (
         "keywords-merge-pain-points-and-goals-and-report-empty-ones",
@@ -166,21 +209,27 @@ EDGE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any
             "demographics": {"jobTitles": ["CFO"]},
         },
         None,
-        {"titles": ["CFO"]},
+        {"titles": ["CFO"], "seniorities": ["CXO"], "seniorityIds": ["8"]},
         [],
     ),
     (
         "override-unknown-key-and-bad-values-are-warnings",
         {"demographics": {"jobTitles": ["CTO"], "location": "Canada"}},
         {
-            "seniority": ["VP"],
+            "salary": ["VP"],
             "location": ["Atlantis"],
             "titles": {"a": 1},
             "activityLevel": "extreme",
         },
-        {"titles": ["CTO"], "locations": ["Canada"]},
+        {
+            "titles": ["CTO"],
+            "seniorities": ["CXO"],
+            "seniorityIds": ["8"],
+            "locations": ["Canada"],
+            "geoIds": ["101174742"],
+        },
         [
-            "searchCriteria.linkedin.seniority is not a LinkedIn criterion",
+            "searchCriteria.linkedin.salary is not a LinkedIn criterion",
             "searchCriteria.linkedin.location 'Atlantis' is not a known LinkedIn location",
             "searchCriteria.linkedin.location has no usable value; the ICP's locations is kept",
             "searchCriteria.linkedin.titles must be a string or a list of strings",
@@ -194,10 +243,56 @@ EDGE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any
         {"industry": "Software, Cybersecurity", "companySizes": ["SIZE_51_TO_200"]},
         {
             "titles": ["CTO"],
+            "seniorities": ["CXO"],
+            "seniorityIds": ["8"],
             "industries": ["Computer Software", "Computer & Network Security"],
+            "industryIds": ["4", "118"],
             "companySizes": ["51-200"],
         },
         [],
+    ),
+    (
+        "seniorities-from-titles-most-senior-first",
+        {
+            "demographics": {
+                "jobTitles": ["Head of Growth", "Co-Founder", "Senior Product Manager", "SVP Sales"]
+            }
+        },
+        None,
+        {
+            "titles": ["Head of Growth", "Co-Founder", "Senior Product Manager", "SVP Sales"],
+            "seniorities": ["Owner", "VP", "Director", "Senior"],
+            "seniorityIds": ["10", "7", "6", "4"],
+        },
+        [],
+    ),
+    (
+        "a-title-without-a-level-means-no-seniority-filter",
+        {"demographics": {"jobTitles": ["CTO", "Software Engineer"]}},
+        None,
+        {"titles": ["CTO", "Software Engineer"]},
+        [
+            "linkedin: seniorities: 'Software Engineer' names no LinkedIn seniority level; "
+            "the search is not filtered on seniority"
+        ],
+    ),
+    (
+        "seniority-override-by-name-alias-or-id-wins-over-titles",
+        {"demographics": {"jobTitles": ["CTO", "Software Engineer"]}},
+        {"seniorities": ["c-suite", "6", "Manager", "Emperor"]},
+        {
+            "titles": ["CTO", "Software Engineer"],
+            "seniorities": ["CXO", "Director", "Manager"],
+            "seniorityIds": ["8", "6", "5"],
+        },
+        ["searchCriteria.linkedin.seniorities 'Emperor' is not a known LinkedIn seniority level"],
+    ),
+    (
+        "city-region-and-unknown-place-ids",
+        {"demographics": {"location": ["San Francisco Bay Area", "Bayern", "Gotham"]}},
+        None,
+        {"locations": ["San Francisco", "Bavaria"], "geoIds": ["90000084", "800000036"]},
+        ["demographics.location 'Gotham' is not a known LinkedIn location; not searched"],
     ),
 ]
 
@@ -221,11 +316,16 @@ def test_linkedin_edge_cases(
         assert fragment in warning
 
 
-@pytest.mark.parametrize("platform", [Platform.FACEBOOK, Platform.TWITTER])
-def test_other_platforms_are_not_supported_yet(platform: Platform):
-    result = translate(sample_icp(), platform, {"interests": ["SaaS"]})
+def test_every_warning_names_the_platform():
+    result = translate(
+        icp(demographics={"jobTitles": ["CTO"]}, firmographics={"industry": ["Basket Weaving"]}),
+        "linkedin",
+    )
 
-    assert result == Translation({}, [f"{platform.value}: {NOT_SUPPORTED}"])
+    assert result.warnings == [
+        "linkedin: firmographics.industry 'Basket Weaving' is not a known LinkedIn industry; "
+        "not searched"
+    ]
 
 
 def test_translation_is_pure_and_deterministic():

@@ -1,16 +1,22 @@
 """ICP -> LinkedIn people-search criteria (spec §4.1), and a campaign's overrides.
 
     titles        demographics.jobTitles, as written (distinct)
+    seniorities   the LinkedIn seniority levels the titles name ("CTO" -> CXO), most
+                  senior first; left out, with a warning, when a title names no level
+    seniorityIds  LinkedIn's standardized seniority ids of those levels
     locations     demographics.location -> LinkedIn places (firmographics.geography
                   when the ICP names no person location)
+    geoIds        LinkedIn geo ids of those places (an area such as DACH as its countries)
     industries    firmographics.industry -> LinkedIn industry names
+    industryIds   LinkedIn industry codes of those industries
     companySizes  firmographics.companySize -> LinkedIn size bands
     keywords      psychographics.painPoints + goals -> keyword phrases
     activityLevel "high" when behaviors.preferredChannels names LinkedIn
 
-Fields LinkedIn search has no filter for (age, education, revenue, motivations, values,
-buying triggers) are left to scoring. A criterion with nothing in it is left out, so
-the search is not filtered on it.
+Names and ids say the same thing twice: the names for people and the sandbox, the ids for
+the real API; an adapter sends one of them. Fields LinkedIn search has no filter for (age,
+education, revenue, motivations, values, buying triggers) are left to scoring. A criterion
+with nothing in it is left out, so the search is not filtered on it.
 """
 
 from __future__ import annotations
@@ -19,28 +25,32 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from ..contracts.icp import Icp, split_list
-from . import company_size
+from ..contracts.icp import Icp
+from . import company_size, places, seniority
 from .keywords import keyword_phrases
-from .tables import linkedin_industries, linkedin_locations, load, text_key
+from .tables import linkedin_industries, load, locations, text_key
 from .translation import Translation
+from .values import OverrideNames, as_texts, cap, distinct
 
 Mapped = tuple[list[str], list[str]]  # (values, warnings)
 FieldMapper = Callable[[list[str], str], Mapped]
 
-ORDER = ("titles", "locations", "industries", "companySizes", "keywords", "activityLevel")
-
-
-def _distinct(values: list[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for value in values:
-        if value.strip():
-            seen.setdefault(text_key(value) or value.strip(), value.strip())
-    return list(seen.values())
+ORDER = (
+    "titles",
+    "seniorities",
+    "seniorityIds",
+    "locations",
+    "geoIds",
+    "industries",
+    "industryIds",
+    "companySizes",
+    "keywords",
+    "activityLevel",
+)
 
 
 def _titles(values: list[str], source: str) -> Mapped:
-    return _distinct(values), []
+    return distinct(values), []
 
 
 def _looked_up(lookup: Callable[[str], str | None], what: str) -> FieldMapper:
@@ -89,7 +99,8 @@ def _activity_level(values: list[str], source: str) -> Mapped:
 
 MAPPERS: dict[str, FieldMapper] = {
     "titles": _titles,
-    "locations": _looked_up(lambda v: linkedin_locations().get(v), "location"),
+    "seniorities": _looked_up(lambda v: seniority.names().get(v), "seniority level"),
+    "locations": _looked_up(lambda v: locations().get(v), "location"),
     "industries": _looked_up(lambda v: linkedin_industries().get(v), "industry"),
     "companySizes": _company_sizes,
     "keywords": _keywords,
@@ -103,11 +114,9 @@ def _table() -> dict[str, Any]:
 
 
 @cache
-def _override_names() -> dict[str, str]:
-    """Every name a campaign's searchCriteria.linkedin may use -> the criterion key."""
-    return {
-        text_key(name): key for key, names in _table()["override_keys"].items() for name in names
-    }
+def _override_names() -> OverrideNames:
+    """The names a campaign's searchCriteria.linkedin may use for each criterion."""
+    return OverrideNames(_table()["override_keys"])
 
 
 def _icp_sources(icp: Icp) -> dict[str, list[tuple[str, list[str]]]]:
@@ -143,26 +152,18 @@ def translate(icp: Icp, overrides: dict[str, Any] | None = None) -> Translation:
             mapped, problems = MAPPERS[key](texts, source)
             values += mapped
             warnings += problems
-        criteria[key] = _distinct(values)
+        criteria[key] = distinct(values)
     criteria["activityLevel"] = _activity_from(icp)
     warnings += _apply_overrides(criteria, overrides or {})
     warnings += _apply_limits(criteria)
+    warnings += _derive_seniorities(criteria)
+    _add_ids(criteria)
     shaped = _shaped(criteria)
     if not shaped:
         warnings.append(
-            "linkedin: nothing in the ICP maps to a search filter; the search is unfiltered"
+            "nothing in the ICP maps to a LinkedIn search filter; the search is unfiltered"
         )
     return Translation(shaped, warnings)
-
-
-def _as_texts(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return split_list(value)
-    if isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [str(value)]
-    return None
 
 
 def _apply_overrides(criteria: dict[str, Any], overrides: dict[str, Any]) -> list[str]:
@@ -171,12 +172,11 @@ def _apply_overrides(criteria: dict[str, Any], overrides: dict[str, Any]) -> lis
     warnings: list[str] = []
     for name, value in overrides.items():
         source = f"searchCriteria.linkedin.{name}"
-        key = _override_names().get(text_key(name))
+        key = _override_names().key_for(name)
         if key is None:
-            known = ", ".join(_table()["override_keys"])
-            warnings.append(f"{source} is not a LinkedIn criterion (known: {known}); ignored")
+            warnings.append(_override_names().unknown(source, "LinkedIn"))
             continue
-        texts = _as_texts(value)
+        texts = as_texts(value)
         if texts is None:
             warnings.append(f"{source} must be a string or a list of strings; ignored")
             continue
@@ -192,15 +192,42 @@ def _apply_overrides(criteria: dict[str, Any], overrides: dict[str, Any]) -> lis
 def _apply_limits(criteria: dict[str, Any]) -> list[str]:
     warnings: list[str] = []
     for key, limit in _table()["limits"].items():
-        values = criteria.get(key, [])
-        if len(values) > limit:
-            dropped = ", ".join(f"'{v}'" for v in values[limit:])
-            warnings.append(
-                f"{key}: {len(values)} values, a LinkedIn search takes {limit}; "
-                f"not searched: {dropped}"
-            )
-            criteria[key] = values[:limit]
+        criteria[key], cut = cap(criteria.get(key, []), limit, key, "LinkedIn")
+        warnings += cut
     return warnings
+
+
+def _derive_seniorities(criteria: dict[str, Any]) -> list[str]:
+    """Seniority levels of the titles, unless the campaign named its own. A title with no
+    level would be lost by a seniority filter, so then there is no filter (and a warning)."""
+    if criteria.get("seniorities"):
+        criteria["seniorities"] = seniority.in_rank_order(criteria["seniorities"])
+        return []
+    titles = criteria.get("titles", [])
+    levels = [seniority.seniority_of(title) for title in titles]
+    vague = [title for title, level in zip(titles, levels, strict=True) if level is None]
+    if vague:
+        named = ", ".join(f"'{title}'" for title in vague)
+        criteria["seniorities"] = []
+        return [
+            f"seniorities: {named} names no LinkedIn seniority level; "
+            "the search is not filtered on seniority"
+        ]
+    criteria["seniorities"] = seniority.in_rank_order([lv for lv in levels if lv])
+    return []
+
+
+def _add_ids(criteria: dict[str, Any]) -> None:
+    """The ids LinkedIn's API takes for the names the criteria hold."""
+    criteria["seniorityIds"] = [seniority.ids()[name] for name in criteria["seniorities"]]
+    criteria["geoIds"] = places.linkedin_geo_ids(criteria.get("locations", []))
+    industry_ids = _industry_ids()
+    criteria["industryIds"] = distinct(industry_ids[n] for n in criteria.get("industries", []))
+
+
+@cache
+def _industry_ids() -> dict[str, str]:
+    return {row["name"]: row["id"] for row in load("linkedin_industries.json")["industries"]}
 
 
 def _shaped(criteria: dict[str, Any]) -> dict[str, Any]:

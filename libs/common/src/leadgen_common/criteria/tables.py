@@ -58,5 +58,6 @@ def linkedin_industries() -> Lookup:
 
 
 @cache
-def linkedin_locations() -> Lookup:
-    return _lookup("linkedin_locations.json", ("countries", "regions", "places"))
+def locations() -> Lookup:
+    """Countries, macro regions and places (locations.json), shared by every platform."""
+    return _lookup("locations.json", ("countries", "regions", "places"))
