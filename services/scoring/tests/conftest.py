@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from leadgen_common.contracts import CompanyData, Enrichment, Icp, ProspectProfile
+from leadgen_common.testing.fixtures import MigratedUrls
 
 
 def load_sample_icp() -> Icp:
@@ -124,18 +125,7 @@ def make_enrichment():
 
 
 @pytest.fixture(scope="session")
-async def database():
-    """A real Postgres 18 + pgvector (embedded, Unix socket only) migrated to head; yields
-    URLs by role: ``admin`` (owner) and ``scoring`` (the service's own role). Stopped and
-    deleted at session end."""
-    from leadgen_common.db.migrate import upgrade_async
-    from leadgen_common.db.roles import SERVICE_ROLES
-    from leadgen_common.testing import running_postgres
-
-    with running_postgres() as cluster:
-        admin = await cluster.create_database("scoring_tests")
-        await upgrade_async(admin)
-        yield {
-            "admin": admin,
-            "scoring": cluster.url("scoring_tests", SERVICE_ROLES["scoring"]),
-        }
+async def database(migrated_urls: MigratedUrls) -> dict[str, str]:
+    """A database migrated to head on the session's real Postgres; URLs by role: ``admin``
+    (owner) and ``scoring`` (the service's own role)."""
+    return await migrated_urls("scoring")

