@@ -113,7 +113,7 @@ async def test_started_creates_cursors_and_commits_without_paging(harness):
     assert (linkedin.next_start, linkedin.discovered, linkedin.outcome) == (0, 0, None)
     assert facebook.outcome is Outcome.FAILED
     assert facebook.failure_reason == "platform not supported yet"
-    assert facebook.warnings == ["facebook: platform not supported yet"]
+    assert facebook.criteria["age_min"] == 35  # translated, though no adapter searches it yet
     assert harness.search.calls == []
     assert harness.discovered == []
 

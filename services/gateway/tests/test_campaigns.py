@@ -188,8 +188,8 @@ async def test_get_before_lead_writer_saw_it(api, team, make_campaign):
     linkedin = body["platforms"]["linkedin"]
     assert set(linkedin) == {"discovered", "rateLimitedUntil", "criteria", "failureReason"}
     assert linkedin["criteria"]["titles"][0] == "CTO"  # the translator, as discovery sends it
-    assert body["platforms"]["facebook"]["criteria"] == {}
-    assert any("facebook" in w for w in body["warnings"])
+    assert body["platforms"]["facebook"]["criteria"]["geo_locations"]["countries"]
+    assert any(w.startswith("facebook: ") for w in body["warnings"])
     assert body["estimatedCompletion"] is not None
     assert body["failureReason"] is None and body["completedAt"] is None
 

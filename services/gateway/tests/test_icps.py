@@ -155,8 +155,9 @@ async def test_criteria_preview_uses_the_shared_translator(api, team, make_icp):
     linkedin = body["platforms"]["linkedin"]
     assert linkedin["criteria"]["titles"][0] == "CTO"
     assert "51-200" in linkedin["criteria"]["companySizes"]
-    assert body["platforms"]["facebook"]["criteria"] == {}
-    assert body["platforms"]["facebook"]["warnings"]  # not supported yet, said so
+    facebook = body["platforms"]["facebook"]["criteria"]
+    assert (facebook["age_min"], facebook["age_max"]) == (35, 55)
+    assert facebook["geo_locations"]["countries"] == ["US", "GB", "CA"]
 
 
 async def test_criteria_preview_defaults_to_every_platform(api, team, make_icp):
