@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
+from leadgen_common.db.engine import database_check
 from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
@@ -13,7 +14,7 @@ from leadgen_common.service import create_service_app
 from . import handlers
 from .adapters.campaign_state import CampaignCancellations
 from .adapters.clearbit import ClearbitCompanyClient
-from .adapters.database import answers, engine_for
+from .adapters.database import engine_for
 from .enrich import Enricher
 from .settings import EnrichmentSettings
 
@@ -56,15 +57,12 @@ def create_app(settings: EnrichmentSettings | None = None) -> FastAPI:
     bus = EventBus(settings)
     handlers.register(bus, enricher)
 
-    async def database_answers() -> bool:
-        return await answers(engine)
-
     async def close() -> None:
         await http.aclose()
         await engine.dispose()
 
     app = create_service_app(
-        settings, bus, on_shutdown=[close], checks={"database": database_answers}
+        settings, bus, on_shutdown=[close], checks={"database": database_check(engine)}
     )
     app.state.bus, app.state.http = bus, http  # for tests and operators' introspection
     return app

@@ -3,18 +3,15 @@ outbox relay, and HTTP health (/readyz: Kafka partitions assigned and the databa
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from leadgen_common.db.engine import make_engine
+from leadgen_common.db.engine import database_check, make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
 from leadgen_common.settings import ServiceSettings
 from pydantic import Field
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import handlers
 from .adapters.publisher import kafka_publisher
@@ -36,18 +33,6 @@ class LeadWriterSettings(ServiceSettings):
     relay_backoff_s: float = Field(default=0.2, gt=0, description="First retry delay of the relay.")
     relay_max_backoff_s: float = Field(default=10.0, gt=0, description="Longest retry delay.")
     db_check_timeout_s: float = Field(default=2.0, gt=0, description="Readiness query timeout.")
-
-
-def database_check(engine: AsyncEngine, timeout_s: float):
-    async def check() -> bool:
-        async def ping() -> None:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-
-        await asyncio.wait_for(ping(), timeout_s)
-        return True
-
-    return check
 
 
 def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:

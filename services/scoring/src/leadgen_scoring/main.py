@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from leadgen_common.db.engine import make_engine
+from leadgen_common.db.engine import database_check, make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
 from leadgen_common.settings import ServiceSettings
 from pydantic import Field, model_validator
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import handlers
 from .adapters.campaign_icps import PostgresCampaignIcps
@@ -68,11 +66,6 @@ class ScoringSettings(ServiceSettings):
         return Thresholds(qualify=self.qualify_threshold, review=self.review_threshold)
 
 
-async def database_answers(engine: AsyncEngine) -> bool:
-    async with engine.connect() as conn:
-        return (await conn.execute(text("SELECT 1"))).scalar() == 1
-
-
 def create_app(settings: ScoringSettings | None = None) -> FastAPI:
     settings = settings or ScoringSettings()
     engine = make_engine(
@@ -84,12 +77,11 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
     bus = EventBus(settings)
     handlers.register(bus, Scorer(settings.weights(), settings.thresholds()), campaign_icps)
 
-    async def database() -> bool:
-        return await database_answers(engine)
-
     async def close() -> None:
         await engine.dispose()
 
-    app = create_service_app(settings, bus, on_shutdown=[close], checks={"database": database})
+    app = create_service_app(
+        settings, bus, on_shutdown=[close], checks={"database": database_check(engine)}
+    )
     app.state.bus = bus  # for tests and operators' introspection
     return app

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -28,3 +32,21 @@ def make_engine(url: str | URL, **kw: Any) -> AsyncEngine:
     """An ``AsyncEngine`` on asyncpg; ``kw`` goes to ``create_async_engine`` (pool sizes...)."""
     kw.setdefault("pool_pre_ping", True)
     return create_async_engine(asyncpg_url(url), **kw)
+
+
+async def database_answers(engine: AsyncEngine, timeout_s: float | None = None) -> bool:
+    """Whether ``SELECT 1`` answers (within ``timeout_s``, if given); a database that is
+    down raises, which a readiness probe reports as not ready."""
+
+    async def ping() -> bool:
+        async with engine.connect() as conn:
+            return (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+    return await (ping() if timeout_s is None else asyncio.wait_for(ping(), timeout_s))
+
+
+def database_check(
+    engine: AsyncEngine, timeout_s: float | None = None
+) -> Callable[[], Awaitable[bool]]:
+    """The ``database`` readiness check of a service's /readyz (``create_service_app``)."""
+    return partial(database_answers, engine, timeout_s)

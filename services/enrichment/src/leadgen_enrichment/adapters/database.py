@@ -1,9 +1,8 @@
-"""The service's Postgres engine (its own role: SELECT everywhere) and its readiness probe."""
+"""The service's Postgres engine (its own role: SELECT everywhere)."""
 
 from __future__ import annotations
 
 from leadgen_common.db.engine import make_engine
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -13,8 +12,3 @@ def engine_for(url: str, *, pool_size: int, timeout_s: float) -> AsyncEngine:
     return make_engine(
         url, pool_size=pool_size, connect_args={"timeout": timeout_s, "command_timeout": timeout_s}
     )
-
-
-async def answers(engine: AsyncEngine) -> bool:
-    async with engine.connect() as conn:
-        return (await conn.execute(text("SELECT 1"))).scalar() == 1

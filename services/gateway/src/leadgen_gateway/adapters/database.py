@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from leadgen_common.db.engine import make_engine
-from sqlalchemy import text
+from leadgen_common.db.engine import database_answers, make_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -39,6 +38,4 @@ class Database:
             self._engine = None
 
     async def ping(self) -> bool:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
+        return await database_answers(self.engine)
