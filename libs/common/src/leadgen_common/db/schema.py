@@ -445,14 +445,19 @@ prospect_vectors = Table(
     info=_owned(SCORING),
 )
 
+# The ICP text's vector of each campaign (stored on campaign.started), per embedding model.
 icp_vectors = Table(
     "icp_vectors",
     metadata,
-    Column("campaign_id", UUID(as_uuid=True), primary_key=True),
-    _team_id(),
+    Column("campaign_id", UUID(as_uuid=True), nullable=False),
+    _team_id(indexed=False),
+    Column("icp_id", UUID(as_uuid=True), nullable=False),
     Column("model", Text, nullable=False),
     Column("embedding", Vector(EMBEDDING_DIM), nullable=False),
     _ts("updated_at"),
+    PrimaryKeyConstraint("campaign_id", "model"),
+    # The latest vector of an ICP (GET /icps/{id}/similar).
+    Index(None, "team_id", "icp_id", "updated_at"),
     info=_owned(SCORING),
 )
 
