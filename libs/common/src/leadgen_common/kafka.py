@@ -10,6 +10,12 @@
   reason in headers and is committed, so the partition moves on;
 * retries a transient failure with exponential backoff, then dead-letters it
   (``retries_exhausted``) rather than blocking the partition forever.
+
+:meth:`EventBus.subscribe_batch` does the same for handlers that take many envelopes at
+once (scoring embeds a whole batch in one model run): poison records of the batch are
+dead-lettered one by one, the rest go to the handler together, and if that call fails
+the batch falls back to one message at a time, so retries and dead letters stay per
+message and one bad message never takes the others down with it.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from .settings import ServiceSettings
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope[Any]], Awaitable[None]]
+BatchHandler = Callable[[list[Envelope[Any]]], Awaitable[None]]
 
 #: Header names on dead letters (documented in docs/architecture.md).
 DLQ_HEADERS = (
@@ -92,7 +99,7 @@ class EventBus:
         def register(handler: Handler) -> Handler:
             async def consume(body: bytes, message: KafkaMessage) -> None:
                 with metrics.HANDLER_SECONDS.labels(topic, group_id).time():
-                    outcome = await self._dispatch(topic, body, message, handler)
+                    outcome = await self._dispatch(topic, body, message.raw_message, handler)
                 metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
 
             consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
@@ -113,14 +120,65 @@ class EventBus:
 
         return register
 
-    async def _dispatch(
-        self, topic: str, body: bytes, message: KafkaMessage, handler: Handler
-    ) -> str:
+    def subscribe_batch(
+        self,
+        topic: str,
+        *,
+        group_id: str,
+        ack_policy: AckPolicy,
+        max_records: int,
+        wait_ms: int = 200,
+    ) -> Callable[[BatchHandler], BatchHandler]:
+        """Register ``handler(envelopes)`` for ``topic``: each call gets up to
+        ``max_records`` envelopes, as many as the consumer had fetched (waiting at most
+        ``wait_ms`` when it had none). Offsets are committed after the whole batch."""
+        if ack_policy is AckPolicy.ACK_FIRST:
+            raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
+        if max_records < 1:
+            raise ValueError("a batch holds at least one record")
+        listener = self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener())
+        metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")
+
+        def register(handler: BatchHandler) -> BatchHandler:
+            async def consume(bodies: list[bytes], message: KafkaMessage) -> None:
+                records = list(message.raw_message)
+                with metrics.HANDLER_SECONDS.labels(topic, group_id).time():
+                    outcomes = await self._dispatch_batch(topic, bodies, records, handler)
+                for outcome in outcomes:
+                    metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
+
+            consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
+            self.broker.subscriber(
+                topic,
+                batch=True,
+                max_records=max_records,
+                batch_timeout_ms=wait_ms,
+                group_id=group_id,
+                ack_policy=ack_policy,
+                auto_offset_reset="earliest",
+                listener=listener,
+                decoder=_raw_body,
+                session_timeout_ms=self.settings.kafka_session_timeout_ms,
+                heartbeat_interval_ms=self.settings.kafka_heartbeat_interval_ms,
+                max_poll_records=self.settings.kafka_max_poll_records,
+                title=f"{self.service}:{topic}",
+                description=handler.__doc__,
+            )(consume)
+            return handler
+
+        return register
+
+    async def _dispatch(self, topic: str, body: bytes, record: Any, handler: Handler) -> str:
         try:
             envelope = decode(topic, body)
         except PoisonMessage as poison:
-            await self.dead_letter(topic, message, poison.reason, poison.detail)
+            await self._dead_letter(topic, body, record, poison.reason, poison.detail)
             return "dead_lettered"
+        return await self._with_retries(topic, envelope, body, record, handler)
+
+    async def _with_retries(
+        self, topic: str, envelope: Envelope[Any], body: bytes, record: Any, handler: Handler
+    ) -> str:
         log_ctx.bind(
             correlation_id=envelope.correlation_id,
             campaign_id=envelope.campaign_id,
@@ -133,21 +191,59 @@ class EventBus:
                 await handler(envelope)
                 return "ok" if attempt == 0 else "retried"
             except PoisonMessage as poison:
-                await self.dead_letter(topic, message, poison.reason, poison.detail)
+                await self._dead_letter(topic, body, record, poison.reason, poison.detail)
                 return "dead_lettered"
             except Exception as exc:  # transient until proven otherwise
                 if attempt == self.settings.handler_retries:
                     logger.exception("handler failed %d times; dead-lettering", attempt + 1)
-                    await self.dead_letter(topic, message, "retries_exhausted", repr(exc))
+                    await self._dead_letter(topic, body, record, "retries_exhausted", repr(exc))
                     return "dead_lettered"
                 logger.warning("handler failed (attempt %d): %r; retrying", attempt + 1, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
+        raise AssertionError("unreachable: the last attempt returns")
+
+    async def _dispatch_batch(
+        self, topic: str, bodies: list[bytes], records: list[Any], handler: BatchHandler
+    ) -> list[str]:
+        """Outcome per record, in order. Poison is dead-lettered alone; the others go to
+        ``handler`` together, and one at a time (each with its own retries) if that fails."""
+        outcomes: list[str] = ["dead_lettered"] * len(bodies)
+        good: list[tuple[int, Envelope[Any]]] = []
+        for index, (body, record) in enumerate(zip(bodies, records, strict=True)):
+            try:
+                good.append((index, decode(topic, body)))
+            except PoisonMessage as poison:
+                await self._dead_letter(topic, body, record, poison.reason, poison.detail)
+        if not good:
+            return outcomes
+
+        async def alone(envelope: Envelope[Any]) -> None:
+            await handler([envelope])
+
+        try:
+            await handler([envelope for _, envelope in good])
+        except Exception as exc:
+            logger.warning(
+                "batch of %d failed (%r); handling its messages one by one", len(good), exc
+            )
+            for index, envelope in good:
+                outcomes[index] = await self._with_retries(
+                    topic, envelope, bodies[index], records[index], alone
+                )
+            return outcomes
+        for index, _ in good:
+            outcomes[index] = "ok"
+        return outcomes
 
     async def dead_letter(
         self, topic: str, message: KafkaMessage, reason: str, detail: str
     ) -> None:
-        record = message.raw_message
+        await self._dead_letter(topic, message.body, message.raw_message, reason, detail)
+
+    async def _dead_letter(
+        self, topic: str, body: bytes, record: Any, reason: str, detail: str
+    ) -> None:
         logger.error(
             "dead-lettering message from %s: %s",
             topic,
@@ -165,7 +261,7 @@ class EventBus:
         }
         metrics.DEAD_LETTERS.labels(topic, reason).inc()
         await self.broker.publish(
-            message.body, topic=f"{topic}.dlq", key=getattr(record, "key", None), headers=headers
+            body, topic=f"{topic}.dlq", key=getattr(record, "key", None), headers=headers
         )
 
     # ------------------------------------------------------------ publishing
