@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from leadgen_common.settings import ServiceSettings
+from leadgen_common.provider_settings import ProviderSettings, api_key_field
 from pydantic import Field, SecretStr, model_validator
 
-#: The sandbox's API key: fine on a laptop, refused in prod.
-SANDBOX_API_KEY = "sandbox-key"
 #: Where the sandbox serves its LinkedIn-shaped API, under SANDBOX_URL.
 SANDBOX_LINKEDIN_PREFIX = "/linkedin"
 
 
-class DiscoverySettings(ServiceSettings):
+class DiscoverySettings(ProviderSettings):
     service_name: str = "discovery"
 
-    sandbox_url: str = Field(
-        default="http://127.0.0.1:8090", description="Origin of the sandbox provider server."
-    )
     linkedin_base_url: str | None = Field(
         default=None,
         description="Base of the LinkedIn API (people search at /v2/people/search); "
         "unset means the sandbox's copy under SANDBOX_URL.",
     )
-    linkedin_api_key: SecretStr = Field(
-        default=SecretStr(SANDBOX_API_KEY), description="Bearer key for the LinkedIn API."
-    )
+    linkedin_api_key: SecretStr = api_key_field("LinkedIn")
     linkedin_page_size: int = Field(
         default=25, ge=1, le=50, description="People asked for per search request (count)."
     )
@@ -70,13 +63,10 @@ class DiscoverySettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _check(self) -> DiscoverySettings:
-        if self.environment == "prod" and (
-            self.linkedin_api_key.get_secret_value() == SANDBOX_API_KEY
-        ):
-            raise ValueError("LINKEDIN_API_KEY is the sandbox key; set a real key in prod")
+        self.refuse_sandbox_key_in_prod("LINKEDIN_API_KEY", self.linkedin_api_key)
         if self.lease_renew_s * 2 > self.cursor_lease_s:
             raise ValueError("LEASE_RENEW_S must be at most half of CURSOR_LEASE_S")
         return self
 
     def linkedin_url(self) -> str:
-        return self.linkedin_base_url or self.sandbox_url.rstrip("/") + SANDBOX_LINKEDIN_PREFIX
+        return self.api_url(self.linkedin_base_url, SANDBOX_LINKEDIN_PREFIX)

@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from leadgen_common.settings import ServiceSettings
+from leadgen_common.provider_settings import ProviderSettings, api_key_field
 from pydantic import Field, SecretStr, model_validator
 
-#: The sandbox's API key: fine on a laptop, refused in prod.
-SANDBOX_API_KEY = "sandbox-key"
 #: Where the sandbox serves its Clearbit-shaped API, under SANDBOX_URL.
 SANDBOX_CLEARBIT_PREFIX = "/clearbit"
 
 
-class EnrichmentSettings(ServiceSettings):
+class EnrichmentSettings(ProviderSettings):
     service_name: str = "enrichment"
 
-    sandbox_url: str = Field(
-        default="http://127.0.0.1:8090", description="Origin of the sandbox provider server."
-    )
     clearbit_base_url: str | None = Field(
         default=None,
         description="Base of Clearbit's Company API (real: https://company.clearbit.com); "
         "unset means the sandbox's copy under SANDBOX_URL.",
     )
-    clearbit_api_key: SecretStr = Field(
-        default=SecretStr(SANDBOX_API_KEY), description="Bearer key for the Clearbit API."
-    )
+    clearbit_api_key: SecretStr = api_key_field("Clearbit")
     clearbit_company_cost: Decimal = Field(
         default=Decimal("0.10"),
         ge=0,
@@ -63,11 +56,8 @@ class EnrichmentSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_sandbox_key_in_prod(self) -> EnrichmentSettings:
-        if self.environment == "prod" and (
-            self.clearbit_api_key.get_secret_value() == SANDBOX_API_KEY
-        ):
-            raise ValueError("CLEARBIT_API_KEY is the sandbox key; set a real key in prod")
+        self.refuse_sandbox_key_in_prod("CLEARBIT_API_KEY", self.clearbit_api_key)
         return self
 
     def clearbit_url(self) -> str:
-        return self.clearbit_base_url or self.sandbox_url.rstrip("/") + SANDBOX_CLEARBIT_PREFIX
+        return self.api_url(self.clearbit_base_url, SANDBOX_CLEARBIT_PREFIX)
