@@ -380,6 +380,10 @@ discovery_cursors = Table(
     Column("outcome", Text),  # null while paging; exhausted or failed
     Column("failure_reason", Text),
     _ts("finished_at", nullable=True),  # campaign.discovery_finished published
+    # Where a token-paged platform continues (Facebook ``after``, X ``next_token``).
+    Column("page_token", Text),
+    # Set while the platform's calls wait for a rate-limit token or a 429, cleared after.
+    _ts("rate_limited_until", nullable=True),
     PrimaryKeyConstraint("campaign_id", "platform"),
     _in("platform", _PLATFORMS, "platform"),
     _in("status", ("running", "paused", "cancelled"), "status"),
@@ -389,6 +393,18 @@ discovery_cursors = Table(
         "lease_until",
         postgresql_where=text("finished_at IS NULL"),
     ),
+    info=_owned(DISCOVERY),
+)
+
+# Prospects a running campaign already published (deleted when its discovery finishes):
+# a person met again on a later page or by another query is not published twice.
+discovery_seen = Table(
+    "discovery_seen",
+    metadata,
+    _team_id(indexed=False),
+    Column("campaign_id", UUID(as_uuid=True), nullable=False),
+    Column("prospect_id", UUID(as_uuid=True), nullable=False),
+    PrimaryKeyConstraint("team_id", "campaign_id", "prospect_id"),
     info=_owned(DISCOVERY),
 )
 
