@@ -9,18 +9,16 @@ import json
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from leadgen_common.samples import sample_icp_path
 
 pytestmark = pytest.mark.stack
 
-SAMPLE_ICP = json.loads(
-    (Path(__file__).resolve().parents[2] / "shared" / "data" / "sample-icp.json").read_text()
-)
+SAMPLE_ICP = json.loads(sample_icp_path().read_text())
 TERMINAL_PROSPECT = {"review", "rejected", "converted", "qualified", "erased"}
 
 

@@ -6,7 +6,6 @@ import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from leadgen_common import asyncapi
@@ -24,9 +23,10 @@ from leadgen_common.contracts import (
     team_id_for,
 )
 from leadgen_common.contracts import events as ev
+from leadgen_common.samples import sample_icp_path
 from pydantic import BaseModel, ValidationError
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 TEAM = team_id_for("acme")
 CAMPAIGN = uuid.UUID("00000000-0000-4000-8000-000000000001")
 PROSPECT = prospect_id_for(TEAM, "linkedin", "li-1")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,9 @@ from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import translate
 from leadgen_common.criteria.ages import AgeSpan, parse_ages
 from leadgen_common.criteria.education import statuses_in
+from leadgen_common.samples import sample_icp_path
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 NO_GEO = "facebook: no location maps to a Facebook location"
 
 

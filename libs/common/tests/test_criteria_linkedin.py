@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
 from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import Translation, translate
+from leadgen_common.samples import sample_icp_path
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 
 
 def sample_icp() -> Icp:

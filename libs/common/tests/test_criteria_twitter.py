@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +9,9 @@ from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import translate
 from leadgen_common.criteria.tables import load
 from leadgen_common.criteria.x_query import fit, group, quoted
+from leadgen_common.samples import sample_icp_path
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 LIMIT = load("twitter.json")["max_query_length"]
 RESERVED = frozenset(load("twitter.json")["reserved_words"])
 SAMPLE_TOPICS = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
 
 import pytest
 from faststream.kafka import TestKafkaBroker
@@ -18,6 +17,7 @@ from leadgen_common.contracts.events import (
     ControlCampaign,
 )
 from leadgen_common.kafka import EventBus
+from leadgen_common.samples import sample_icp_path
 from leadgen_discovery import handlers
 from leadgen_discovery.campaigns import Campaigns
 from leadgen_discovery.domain.cursors import ControlStatus, Outcome
@@ -25,7 +25,7 @@ from leadgen_discovery.paging import CampaignPager
 from leadgen_discovery.settings import DiscoverySettings
 from leadgen_discovery.supervisor import Supervisor
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 TEAM = uuid.UUID("5f0b0c1e-0000-5000-8000-00000000d15c")
 pytestmark = pytest.mark.timeout(30)
 

@@ -7,13 +7,12 @@ out a Retry-After costs no wall time.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import translate
 from leadgen_common.http_retry import RetryPolicy
+from leadgen_common.samples import sample_icp_path
 from leadgen_devstack.sandbox.app import create_app
 from leadgen_devstack.sandbox.population import build_population
 from leadgen_devstack.sandbox.settings import SandboxSettings
@@ -21,7 +20,7 @@ from leadgen_discovery.adapters.linkedin import LinkedInPeopleSearch
 from leadgen_discovery.ports import PlatformUnavailable
 from pydantic import SecretStr
 
-SAMPLE_ICP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sample-icp.json"
+SAMPLE_ICP = sample_icp_path()
 POLICY = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25)
 
 

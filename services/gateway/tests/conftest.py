@@ -10,7 +10,6 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +20,7 @@ from leadgen_common.contracts import lead_id_for, prospect_id_for
 from leadgen_common.db.engine import make_engine
 from leadgen_common.db.schema import campaign_progress, campaign_prospects, leads, prospects
 from leadgen_common.kafka import EventBus
+from leadgen_common.samples import sample_icp_path
 from leadgen_common.testing.fixtures import MigratedUrls
 from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 #: Appendix C's ICP as shared/data/sample-icp.json has it (with an "id" the API ignores).
-SAMPLE_ICP = Path(__file__).with_name("sample-icp.json")
+SAMPLE_ICP = sample_icp_path()
 DIMENSIONS = ("demographics", "firmographics", "psychographics", "activity")
 PUBLISHED_TOPICS = ("campaign.started", "campaign.control", "prospect.reviewed")
 

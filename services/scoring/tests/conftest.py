@@ -3,18 +3,16 @@ dev stack ships) and prospects shaped like what discovery and enrichment publish
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 import pytest
 from leadgen_common.contracts import CompanyData, Enrichment, Icp, ProspectProfile
+from leadgen_common.samples import sample_icp_path
 from leadgen_common.testing.fixtures import MigratedUrls
 
 
 def load_sample_icp() -> Icp:
-    text = resources.files("leadgen_devstack").joinpath("data", "sample-icp.json").read_text()
-    return Icp.model_validate(json.loads(text))
+    return Icp.model_validate_json(sample_icp_path().read_text())
 
 
 def profile(**fields: Any) -> ProspectProfile:

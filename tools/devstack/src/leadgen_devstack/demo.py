@@ -14,17 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import repo_root
-
-PACKAGED_ICP = Path(__file__).with_name("data") / "sample-icp.json"
 TERMINAL = {"completed", "failed", "cancelled"}
 FUNNEL = ("discovered", "enriched", "scored", "qualified", "converted")
-
-
-def default_icp_path() -> Path:
-    """The product spec's sample ICP (shared/data beside the checkout), else the packaged copy."""
-    shared = repo_root().parent / "shared" / "data" / "sample-icp.json"
-    return shared if shared.exists() else PACKAGED_ICP
 
 
 @dataclass

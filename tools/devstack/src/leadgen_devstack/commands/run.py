@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from leadgen_common.samples import sample_icp_path
 from rich.console import Console
 
 from ..config import DevstackSettings
-from ..demo import GatewayClient, default_icp_path, lead_table, print_summary, run_demo
+from ..demo import GatewayClient, lead_table, print_summary, run_demo
 from ..envfile import read_env
 from ..paths import StatePaths
 from ._stack import supervisor
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         env = read_env(paths.stack_env)
-        icp_path = args.icp or default_icp_path()
+        icp_path = args.icp or sample_icp_path()
         console.rule(f"sample campaign: {icp_path}")
         result = run_demo(env["GATEWAY_URL"], env["ADMIN_TOKEN"], icp_path=icp_path,
                           max_prospects=args.max_prospects, console=console)
