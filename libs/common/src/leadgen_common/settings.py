@@ -33,7 +33,7 @@ class ServiceSettings(BaseSettings):
         description="Consumer session timeout; short in dev because joins take half of it.",
     )
     kafka_heartbeat_interval_ms: int = Field(
-        default=1000, ge=100, description="Consumer heartbeat interval (under a third of the session)."
+        default=1000, ge=100, description="Consumer heartbeat (under a third of the session)."
     )
     kafka_max_poll_records: int = Field(
         default=100, ge=1, description="Bound on records fetched per poll (in-flight work)."
