@@ -18,7 +18,13 @@ from faststream.kafka import KafkaMessage, TestKafkaBroker
 from leadgen_common.auth import Role, issue_token
 from leadgen_common.contracts import lead_id_for, prospect_id_for
 from leadgen_common.db.engine import make_engine
-from leadgen_common.db.schema import campaign_progress, campaign_prospects, leads, prospects
+from leadgen_common.db.schema import (
+    campaign_progress,
+    campaign_prospects,
+    discovery_cursors,
+    leads,
+    prospects,
+)
 from leadgen_common.kafka import EventBus
 from leadgen_common.samples import sample_icp_path
 from leadgen_common.testing.fixtures import MigratedUrls
@@ -120,6 +126,14 @@ class Seed:
         async with self.engine.begin() as conn:
             row = {"campaign_id": campaign_id, "team_id": team_id, **values}
             await conn.execute(campaign_progress.insert().values(**row))
+
+    async def cursor(
+        self, campaign_id: uuid.UUID, team_id: uuid.UUID, platform: str, **values: Any
+    ) -> None:
+        """A discovery cursor row, standing in for discovery."""
+        row = {"campaign_id": campaign_id, "team_id": team_id, "platform": platform, **values}
+        async with self.engine.begin() as conn:
+            await conn.execute(discovery_cursors.insert().values(status="running", **row))
 
     async def prospect(
         self,

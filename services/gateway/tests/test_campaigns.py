@@ -198,7 +198,6 @@ async def test_get_reads_lead_writers_progress(api, seed, team, make_campaign):
     campaign_id = await make_campaign(team, platforms=["linkedin", "twitter"])
     cid, tid = uuid.UUID(campaign_id), team_id_for(team)
     started = datetime.now(UTC) - timedelta(minutes=10)
-    limited = datetime.now(UTC) + timedelta(minutes=1)
     await seed.progress(
         cid,
         tid,
@@ -223,7 +222,6 @@ async def test_get_reads_lead_writers_progress(api, seed, team, make_campaign):
                 "criteria": {"titles": ["CTO"]},
                 "warnings": [],
                 "failure_reason": None,
-                "rate_limited_until": limited.isoformat(),
             },
             "twitter": {"discovered": 0, "criteria": {}, "failure_reason": "not supported"},
         },
@@ -246,11 +244,35 @@ async def test_get_reads_lead_writers_progress(api, seed, team, make_campaign):
     assert body["cost"] == {"total": 1.5, "perQualifiedLead": 0.75, "currency": "USD"}
     assert body["platforms"]["linkedin"]["discovered"] == 3
     assert body["platforms"]["linkedin"]["criteria"] == {"titles": ["CTO"]}
-    assert datetime.fromisoformat(body["platforms"]["linkedin"]["rateLimitedUntil"]) == limited
+    assert body["platforms"]["linkedin"]["rateLimitedUntil"] is None
     assert body["platforms"]["twitter"]["failureReason"] == "not supported"
     assert body["warnings"] == ["linkedin: revenue band not searchable"]
     assert datetime.fromisoformat(body["startedAt"]) == started
     assert body["estimatedCompletion"] == body["completedAt"]
+
+
+async def test_get_reads_discoverys_live_cursors(api, seed, team, make_campaign):
+    campaign_id = await make_campaign(team, platforms=["linkedin", "facebook", "twitter"])
+    cid, tid = uuid.UUID(campaign_id), team_id_for(team)
+    limited = datetime.now(UTC) + timedelta(minutes=1)
+    await seed.cursor(cid, tid, "linkedin", discovered=40, rate_limited_until=limited)
+    await seed.cursor(
+        cid, tid, "facebook", discovered=7, outcome="failed", failure_reason="facebook: HTTP 503"
+    )
+    past = datetime.now(UTC) - timedelta(seconds=1)  # a wait that ended (row not cleared)
+    await seed.cursor(cid, tid, "twitter", discovered=3, rate_limited_until=past)
+
+    body = (await api.client.get(f"{BASE}/{campaign_id}", headers=api.auth(team))).json()
+    platforms = body["platforms"]
+    assert datetime.fromisoformat(platforms["linkedin"]["rateLimitedUntil"]) == limited
+    assert platforms["twitter"]["rateLimitedUntil"] is None
+    assert platforms["facebook"]["rateLimitedUntil"] is None
+    assert [platforms[p]["discovered"] for p in ("linkedin", "facebook", "twitter")] == [40, 7, 3]
+    assert platforms["facebook"]["failureReason"] == "facebook: HTTP 503"
+    assert platforms["linkedin"]["failureReason"] is None
+    # Another team's view of the campaign is a 404, never its cursors.
+    other = await api.client.get(f"{BASE}/{campaign_id}", headers=api.auth(f"{team}-x"))
+    assert other.status_code == 404
 
 
 async def test_get_and_patch_of_other_teams_or_unknown_campaigns_are_404(api, team, make_campaign):

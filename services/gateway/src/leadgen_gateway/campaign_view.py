@@ -1,8 +1,10 @@
 """GET /prospecting/campaigns/{id}: the campaign as DESIGN.md shapes it, assembled from
-the gateway's campaigns row and lead-writer's campaign_progress / campaign_prospects."""
+the gateway's campaigns row, lead-writer's campaign_progress / campaign_prospects and
+discovery's live cursors (per-platform counts, failures, rate-limit waits)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -34,12 +36,14 @@ def _progress(row: RowMapping | None) -> Progress:
 def _platform(
     platform: Platform,
     reported: dict[str, Any],
+    live: Mapping[str, Any],
     discovered: int,
     icp: Icp | None,
     overrides: dict[str, Any] | None,
 ) -> tuple[PlatformProgress, list[str]]:
     """Discovery's report for the platform wins (criteria actually used); before it,
-    the pure translator says what discovery is sending."""
+    the pure translator says what discovery is sending, and discovery's cursor what it
+    has found, why it failed, and until when it waits for the rate limit."""
     if "criteria" in reported:
         criteria, warnings = reported["criteria"], list(reported.get("warnings") or [])
     elif icp is not None:
@@ -47,11 +51,12 @@ def _platform(
         criteria, warnings = translation.criteria, translation.warnings
     else:
         criteria, warnings = {}, []
+    counts = (discovered, reported.get("discovered"), live.get("discovered"))
     entry = PlatformProgress(
-        discovered=max(discovered, int(reported.get("discovered") or 0)),
-        rate_limited_until=reported.get("rate_limited_until"),
+        discovered=max(int(count or 0) for count in counts),
+        rate_limited_until=live.get("rate_limited_until"),
         criteria=criteria,
-        failure_reason=reported.get("failure_reason"),
+        failure_reason=reported.get("failure_reason") or live.get("failure_reason"),
     )
     return entry, warnings
 
@@ -60,6 +65,7 @@ def campaign_view(
     campaign: RowMapping,
     progress: RowMapping | None,
     discovered_by_platform: dict[str, int],
+    discovery_live: Mapping[str, Mapping[str, Any]],
     icp: Icp | None,
     now: datetime,
 ) -> CampaignOut:
@@ -72,6 +78,7 @@ def campaign_view(
         platforms[platform], warnings = _platform(
             platform,
             reports.get(name) or {},
+            discovery_live.get(name) or {},
             discovered_by_platform.get(name, 0),
             icp,
             campaign["search_criteria"].get(name),

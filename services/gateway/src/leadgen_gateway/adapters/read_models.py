@@ -1,12 +1,19 @@
 """Queries over lead-writer's read models (campaign_progress, campaign_prospects,
-prospects, leads). The gateway only reads these; every query is scoped by team."""
+prospects, leads) and discovery's live cursors (discovery_cursors). The gateway only
+reads these; every query is scoped by team."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from leadgen_common.db.schema import campaign_progress, campaign_prospects, leads, prospects
+from leadgen_common.db.schema import (
+    campaign_progress,
+    campaign_prospects,
+    discovery_cursors,
+    leads,
+    prospects,
+)
 from sqlalchemy import RowMapping, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -35,6 +42,23 @@ async def discovered_by_platform(
         .group_by(campaign_prospects.c.platform)
     )
     return {platform: count for platform, count in (await conn.execute(query)).all()}
+
+
+async def discovery_live(
+    conn: AsyncConnection, team_id: uuid.UUID, campaign_id: uuid.UUID
+) -> dict[str, RowMapping]:
+    """Per platform, what discovery's cursor says now: discovered so far, a failure
+    reason, and ``rate_limited_until`` while the platform waits for its rate limit
+    (null once that moment passed, whatever the row still holds)."""
+    c = discovery_cursors
+    waiting = case((c.c.rate_limited_until > func.now(), c.c.rate_limited_until))
+    query = select(
+        c.c.platform,
+        c.c.discovered,
+        c.c.failure_reason,
+        waiting.label("rate_limited_until"),
+    ).where(c.c.campaign_id == campaign_id, c.c.team_id == team_id)
+    return {row["platform"]: row for row in (await conn.execute(query)).mappings()}
 
 
 def _personal(column, erased):  # type: ignore[no-untyped-def]

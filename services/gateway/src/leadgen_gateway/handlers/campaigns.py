@@ -143,11 +143,12 @@ async def get_campaign(campaign_id: uuid.UUID, gw: GatewayDep, who: Reader) -> C
             raise not_found("campaign")
         progress = await read_models.progress(conn, who.team_id, campaign_id)
         discovered = await read_models.discovered_by_platform(conn, who.team_id, campaign_id)
+        live = await read_models.discovery_live(conn, who.team_id, campaign_id)
         icp_row = await icps.get(conn, who.team_id, campaign["icp_id"], with_deleted=True)
     icp = None
     if icp_row is not None:
         icp = Icp.model_validate({**icp_row["definition"], "id": str(icp_row["id"])})
-    return campaign_view(campaign, progress, discovered, icp, datetime.now(UTC))
+    return campaign_view(campaign, progress, discovered, live, icp, datetime.now(UTC))
 
 
 @router.patch(
