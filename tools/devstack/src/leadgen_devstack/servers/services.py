@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from functools import partial
+
+from leadgen_common.ratelimit import DEV_STACK_ENV
 
 from ..ports import HOST
 from .probes import http_ok
@@ -47,9 +50,16 @@ def origin(port: int) -> str:
     return f"http://{HOST}:{port}"
 
 
+def rate_limit_env() -> dict[str, str]:
+    """The rate limits of the dev stack (limits a 10,000-prospect campaign finishes in
+    minutes with), except those the caller's environment sets itself: a run that wants
+    strict limits exports them before ``leadgen up``."""
+    return {name: value for name, value in DEV_STACK_ENV.items() if name not in os.environ}
+
+
 def service_spec(service: Service, port: int, env: dict[str, str]) -> ProcessSpec:
     """``env`` holds what all services share (Kafka, Redis, sandbox, secret, log level)
-    plus this service's DATABASE_URL."""
+    plus this service's DATABASE_URL; the rate limits of the dev stack come with it."""
     return ProcessSpec(
         name=service.name,
         # The interpreter itself, not `uv run`: the recorded pid must be the service.
@@ -57,6 +67,7 @@ def service_spec(service: Service, port: int, env: dict[str, str]) -> ProcessSpe
         port=port,
         ready=partial(http_ok, f"{origin(port)}/readyz"),
         env={
+            **rate_limit_env(),
             **env,
             "SERVICE_NAME": service.name,
             "ENVIRONMENT": "dev",
