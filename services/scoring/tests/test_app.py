@@ -5,8 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
+from leadgen_scoring.adapters.embedder_onnx import OnnxEmbedder
+from leadgen_scoring.adapters.embedder_openai import OpenAIEmbedder
+from leadgen_scoring.adapters.vectors_pgvector import PgVectorStore
+from leadgen_scoring.adapters.vectors_pinecone import PineconeVectorStore
 from leadgen_scoring.domain import Thresholds, Weights
-from leadgen_scoring.main import ScoringSettings, create_app
+from leadgen_scoring.domain.similarity import MINILM_CALIBRATION, Calibration, Dimension
+from leadgen_scoring.main import ScoringSettings, build_embedder, build_vector_store, create_app
 from pydantic import ValidationError
 
 
@@ -75,3 +80,46 @@ async def test_readiness_is_off_while_postgres_does_not_answer():
         503,
         {"kafka": False, "database": False},
     )
+
+
+def test_the_local_model_and_pgvector_are_the_defaults():
+    settings = ScoringSettings(embedding_cache_size=7)
+    embedder, closers = build_embedder(settings)
+    assert isinstance(embedder.inner, OnnxEmbedder) and embedder.max_entries == 7
+    assert closers == []
+    store, _ = build_vector_store(settings, engine=None)
+    assert isinstance(store, PgVectorStore)
+
+
+async def test_openai_and_pinecone_take_over_when_their_keys_are_set(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("PINECONE_API_KEY", "pc-test")
+    monkeypatch.setenv("PINECONE_INDEX_HOST", "http://127.0.0.1:9")
+    settings = ScoringSettings()
+    embedder, embedder_closers = build_embedder(settings)
+    store, store_closers = build_vector_store(settings, engine=None)
+    try:
+        assert isinstance(embedder.inner, OpenAIEmbedder)
+        assert embedder.model == "openai:text-embedding-3-small:384"
+        assert str(embedder.inner.client.base_url) == "http://127.0.0.1:9/v1/"
+        assert isinstance(store, PineconeVectorStore)
+    finally:
+        for close in (*embedder_closers, *store_closers):
+            await close()
+
+
+def test_pinecone_needs_its_index_host(monkeypatch):
+    monkeypatch.setenv("PINECONE_API_KEY", "pc-test")
+    with pytest.raises(ValidationError, match="PINECONE_INDEX_HOST"):
+        ScoringSettings()
+
+
+def test_the_similarity_calibration_can_be_overridden_per_dimension(monkeypatch):
+    monkeypatch.setenv("SIMILARITY_CALIBRATION", '{"psychographics": [0.1, 0.3]}')
+    calibration = ScoringSettings().calibration()
+    assert calibration[Dimension.PSYCHOGRAPHICS] == Calibration(0.1, 0.3)
+    assert calibration[Dimension.ACTIVITY] == MINILM_CALIBRATION[Dimension.ACTIVITY]
+    monkeypatch.setenv("SIMILARITY_CALIBRATION", '{"activity": [0.5, 0.2]}')
+    with pytest.raises(ValidationError, match="low"):
+        ScoringSettings()

@@ -1,7 +1,10 @@
 """Subscribers of the scoring service: translate messages into domain calls.
 
-campaign.started -> keep the campaign's ICP snapshot.
-prospect.enriched -> score against that ICP -> publish prospect.scored.
+campaign.started -> keep the campaign's ICP snapshot and store its ICP vector.
+prospect.enriched, in batches -> embed the profile texts together, store their vectors,
+score each against its campaign's ICP (explicit rules + semantic similarity) -> publish
+prospect.scored.
+prospect.erase -> forget the person's vectors.
 
 Idempotency: scoring is a pure function of the incoming event and the campaign's ICP
 snapshot, so a redelivered prospect.enriched publishes an equal ProspectScored again —
@@ -9,21 +12,31 @@ under the same event id, derived from the incoming one, so a consumer deduping o
 ids sees one event. That is acceptable either way: lead-writer counts each (campaign,
 prospect, stage) once and never moves a status backwards, so the repeat changes nothing.
 A prospect.enriched whose campaign ICP is not known yet raises an ordinary exception:
-the event bus retries it with backoff while the campaign.started catches up.
+the event bus then handles that batch one message at a time, retrying the unknown
+campaign's with backoff while the campaign.started catches up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 
 from faststream import AckPolicy
-from leadgen_common.contracts import NAMESPACE, Envelope, envelope_for
-from leadgen_common.contracts.events import CampaignStarted, ProspectEnriched, ProspectScored
+from leadgen_common.contracts import NAMESPACE, Envelope, Icp, envelope_for
+from leadgen_common.contracts.events import (
+    CampaignStarted,
+    EraseProspect,
+    ProspectEnriched,
+    ProspectScored,
+)
 from leadgen_common.kafka import EventBus
 
 from .domain import Scorer, ScoreResult
+from .metrics import BATCH_SIZE
 from .ports import CampaignIcpRepository
+from .semantics import SemanticScoring, ToCompare
 
 logger = logging.getLogger(__name__)
 
@@ -64,20 +77,84 @@ def scored_envelope(incoming: Envelope[ProspectEnriched], result: ScoreResult) -
     return envelope.model_copy(update={"event_id": event_id})
 
 
-def register(bus: EventBus, scorer: Scorer, campaign_icps: CampaignIcpRepository) -> None:
+@dataclass(frozen=True, slots=True)
+class Batching:
+    """prospect.enriched records per handler call, and how long to wait for the first."""
+
+    max_records: int = 64
+    wait_ms: int = 200
+
+
+async def _campaign_icps(
+    envelopes: list[Envelope[ProspectEnriched]], campaign_icps: CampaignIcpRepository
+) -> dict[uuid.UUID, Icp]:
+    icps: dict[uuid.UUID, Icp] = {}
+    for envelope in envelopes:
+        campaign_id = envelope.payload.campaign_id
+        if campaign_id not in icps:
+            icp = await campaign_icps.get(campaign_id, envelope.team_id)
+            if icp is None:
+                raise IcpNotFound(campaign_id)
+            icps[campaign_id] = icp
+    return icps
+
+
+def register(
+    bus: EventBus,
+    scorer: Scorer,
+    campaign_icps: CampaignIcpRepository,
+    semantics: SemanticScoring,
+    batching: Batching = Batching(),
+) -> None:
     @bus.subscribe("campaign.started", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_started(envelope: Envelope[CampaignStarted]) -> None:
-        """Keep the ICP snapshot the campaign started with, to score its prospects."""
+        """Keep the ICP snapshot the campaign started with, to score its prospects, and
+        store its vector (semantic search: GET /icps/{id}/similar)."""
         started = envelope.payload
         await campaign_icps.save(started.campaign_id, envelope.team_id, started.icp)
+        await semantics.store_icp(
+            envelope.team_id, started.campaign_id, started.icp_id, started.icp
+        )
 
-    @bus.subscribe("prospect.enriched", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_enriched(envelope: Envelope[ProspectEnriched]) -> None:
-        """Score the prospect against its campaign's ICP and publish prospect.scored."""
-        enriched = envelope.payload
-        icp = await campaign_icps.get(enriched.campaign_id, envelope.team_id)
-        if icp is None:
-            raise IcpNotFound(enriched.campaign_id)
-        result = scorer.score(icp, enriched.profile, enriched.enrichment, enriched.options)
-        logger.debug("scored %s: %s", result.icp_match_score, result.outcome.value)
-        await bus.publish(scored_envelope(envelope, result))
+    @bus.subscribe_batch(
+        "prospect.enriched",
+        group_id=GROUP,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_records=batching.max_records,
+        wait_ms=batching.wait_ms,
+    )
+    async def on_prospects_enriched(envelopes: list[Envelope[ProspectEnriched]]) -> None:
+        """Score a batch of prospects against their campaigns' ICPs (one embedder call
+        for all their profile texts) and publish a prospect.scored for each."""
+        BATCH_SIZE.observe(len(envelopes))
+        icps = await _campaign_icps(envelopes, campaign_icps)
+        similarities = await semantics.compare(
+            [
+                ToCompare(
+                    envelope.team_id,
+                    envelope.payload.campaign_id,
+                    envelope.payload.prospect_id,
+                    envelope.payload.profile,
+                    icps[envelope.payload.campaign_id],
+                )
+                for envelope in envelopes
+            ]
+        )
+        scored_envelopes = []
+        for envelope, similarity in zip(envelopes, similarities, strict=True):
+            enriched = envelope.payload
+            result = scorer.score(
+                icps[enriched.campaign_id],
+                enriched.profile,
+                enriched.enrichment,
+                enriched.options,
+                similarity,
+            )
+            logger.debug("scored %s: %s", result.icp_match_score, result.outcome.value)
+            scored_envelopes.append(scored_envelope(envelope, result))
+        await asyncio.gather(*(bus.publish(scored) for scored in scored_envelopes))
+
+    @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_prospect_erase(envelope: Envelope[EraseProspect]) -> None:
+        """Forget the person's vectors (every embedding model's)."""
+        await semantics.forget(envelope.team_id, envelope.payload.prospect_id)
