@@ -80,7 +80,7 @@ class ScoringSettings(ServiceSettings):
         default=32, ge=1, description="Texts per local model run (sorted by length first)."
     )
     similarity_calibration: dict[Dimension, tuple[float, float]] = Field(
-        default_factory=dict,
+        default={},
         description="Per dimension, the cosines that earn 0 and full semantic credit, as "
         'JSON ({"psychographics": [0.25, 0.45]}); unset ones keep all-MiniLM-L6-v2\'s.',
     )
