@@ -4,7 +4,8 @@
   finished rules; time is a settable clock so leases lapse without sleeping);
 - ``FakeSearch`` is a platform's people search over a ranked list of people, with hooks
   to fail, or to run code after a given page (a control message arriving mid-campaign);
-- ``Recorder`` is the publisher (the bus), keeping every envelope.
+- ``Recorder`` is the publisher (the bus), keeping every envelope;
+- ``make_limiter`` is the real rate limiter over a real Valkey (one per session).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from leadgen_common.contracts import Envelope, Platform, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectProfile
+from leadgen_common.ratelimit import BucketLimit, LimitTable, RateLimiter
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.valkey import running_valkey
 from leadgen_discovery.domain.cursors import (
     CampaignCursors,
     ControlStatus,
@@ -26,7 +30,14 @@ from leadgen_discovery.domain.cursors import (
     PlatformCursor,
 )
 from leadgen_discovery.paging import CampaignPager
-from leadgen_discovery.ports import Found, PlatformUnavailable, SearchPage
+from leadgen_discovery.ports import (
+    Found,
+    PageRequest,
+    PlatformUnavailable,
+    SearchPage,
+    WaitReporter,
+)
+from redis.asyncio import Redis
 
 TEAM = team_id_for("discovery-tests")
 
@@ -42,6 +53,9 @@ class MemoryCursorStore:
         self.now = 1_000.0
         self.rows: dict[uuid.UUID, _Row] = {}
         self.requested: dict[uuid.UUID, str] = {}
+        self.published: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self.rate_limited: dict[tuple[uuid.UUID, Platform], datetime | None] = {}
+        self.shown_waits: list[tuple[Platform, datetime | None]] = []
 
     # -- the protocol
     async def requested_status(self, campaign_id: uuid.UUID) -> str | None:
@@ -94,6 +108,15 @@ class MemoryCursorStore:
                 self._replace(row, owner=None)
                 row.lease_until = None
 
+    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
+        row = self.rows.get(campaign_id)
+        return None if row is None else row.state.status
+
+    async def seen(
+        self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        return self.published.get(campaign_id, set()) & set(prospect_ids)
+
     async def advance(
         self,
         owner: str,
@@ -102,8 +125,10 @@ class MemoryCursorStore:
         *,
         next_start: int,
         discovered: int,
+        page_token: str | None = None,
         outcome: Outcome | None = None,
         failure_reason: str | None = None,
+        published: Iterable[uuid.UUID] = (),
     ) -> bool:
         row = self.rows[campaign_id]
         if row.state.owner != owner or row.state.finished:
@@ -113,6 +138,7 @@ class MemoryCursorStore:
                 cursor,
                 next_start=next_start,
                 discovered=discovered,
+                page_token=page_token,
                 outcome=outcome,
                 failure_reason=failure_reason,
             )
@@ -121,7 +147,14 @@ class MemoryCursorStore:
             for cursor in row.state.platforms
         )
         self._replace(row, platforms=cursors)
+        self.published.setdefault(campaign_id, set()).update(published)
         return True
+
+    async def set_rate_limited(
+        self, campaign_id: uuid.UUID, platform: Platform, until: datetime | None
+    ) -> None:
+        self.rate_limited[(campaign_id, platform)] = until
+        self.shown_waits.append((platform, until))
 
     async def finish(self, owner: str, campaign_id: uuid.UUID) -> bool:
         row = self.rows[campaign_id]
@@ -129,6 +162,7 @@ class MemoryCursorStore:
             return False
         self._replace(row, finished=True, owner=None)
         row.lease_until = None
+        self.published.pop(campaign_id, None)
         return True
 
     # -- test helpers
@@ -151,30 +185,50 @@ def person(platform: Platform, index: int) -> ProspectProfile:
 
 
 class FakeSearch:
-    """``size`` people ranked 0..size-1; ``after_page[n]`` runs after the n-th answer."""
+    """``size`` people ranked 0..size-1; ``after_page[n]`` runs after the n-th answer.
+
+    ``people`` may be replaced by a list holding someone twice, as a platform whose
+    ranking shifted between pages (or a second query) would return them; ``tokens``
+    pages with a continuation token instead of offsets; ``wait_s`` makes every call wait
+    that long for the rate limit, telling the reporter first.
+    """
 
     def __init__(self, platform: Platform = Platform.LINKEDIN, size: int = 100) -> None:
         self.platform = platform
         self.people = [person(platform, i) for i in range(size)]
         self.calls: list[tuple[int, int]] = []
+        self.tokens_seen: list[str | None] = []
         self.fail_from_call: int | None = None
         self.after_page: dict[int, Callable[[], Awaitable[None]]] = {}
+        self.tokens = False
+        self.wait_s = 0.0
+        self.waited_until = datetime(2030, 1, 1, tzinfo=UTC)  # told to the reporter
 
     def usable(self, criteria: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         return criteria, []
 
-    async def search(self, criteria: dict[str, Any], start: int, count: int) -> SearchPage:
-        self.calls.append((start, count))
+    async def search(
+        self, criteria: dict[str, Any], page: PageRequest, waits: WaitReporter
+    ) -> SearchPage:
+        self.calls.append((page.start, page.count))
+        self.tokens_seen.append(page.token)
+        if self.wait_s:
+            await waits.rate_limited(self.waited_until)
+            await asyncio.sleep(self.wait_s)
         if self.fail_from_call is not None and len(self.calls) >= self.fail_from_call:
             raise PlatformUnavailable(f"{self.platform.value} people search: HTTP 503 x5")
-        page = self.people[start : start + count]
+        position = int(page.token or 0) if self.tokens else page.start
+        people = self.people[position : position + page.count]
         hook = self.after_page.get(len(self.calls))
         if hook is not None:
             await hook()
+        end = position + len(people)
+        exhausted = end >= len(self.people)
         return SearchPage(
-            found=[Found(start + i, p) for i, p in enumerate(page)],
-            consumed=len(page),
-            exhausted=start + len(page) >= len(self.people),
+            found=[Found(page.start + i, p) for i, p in enumerate(people)],
+            consumed=len(people),
+            exhausted=exhausted,
+            next_token=str(end) if self.tokens and not exhausted else None,
         )
 
 
@@ -271,3 +325,31 @@ def wait_until():
 async def database(migrated_urls: MigratedUrls) -> dict[str, str]:
     """``admin`` and ``discovery`` (the service's role) URLs of a fresh migrated database."""
     return await migrated_urls("discovery")
+
+
+# -- a real Valkey for the rate limiter (one server per session, a key prefix per test)
+
+
+@pytest.fixture(scope="session")
+def valkey_url() -> Iterator[str]:
+    with running_valkey() as url:
+        yield url
+
+
+@pytest.fixture
+async def make_limiter(valkey_url: str) -> AsyncIterator[Callable[..., RateLimiter]]:
+    """``make_limiter({"linkedin:search": BucketLimit(...)})``: a limiter of its own keys."""
+    clients: list[Redis] = []
+
+    def make(buckets: dict[str, BucketLimit] | None = None) -> RateLimiter:
+        clients.append(Redis.from_url(valkey_url))
+        table = LimitTable(buckets=buckets or {}, default=UNLIMITED)
+        return RateLimiter(clients[-1], table, prefix=f"test-{uuid.uuid4().hex}")
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+#: Buckets a test does not configure: never the reason anything waits.
+UNLIMITED = BucketLimit(limit=1_000_000, window_s=60)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from leadgen_common.contracts import Platform
@@ -222,3 +223,76 @@ async def test_the_paging_loop_on_postgres_is_exact_and_resumes_elsewhere(
     assert (done.payload.reason, done.payload.total_discovered) == ("max_prospects", 45)
     loaded = await store_b.load(state.campaign_id)
     assert loaded.finished and loaded.cursor(LINKEDIN).next_start == 45
+
+
+async def test_the_seen_set_grows_with_each_persisted_page_and_goes_at_finish(
+    sql_store, make_campaign, database
+):
+    store = sql_store()
+    state = make_campaign(LINKEDIN, TWITTER)
+    other = make_campaign(LINKEDIN)
+    for campaign in (state, other):
+        await store.create(campaign)
+    await store.claim("replica-a", 30, 10)
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    assert await store.seen(state.team_id, state.campaign_id, [first, second]) == set()
+    assert await store.advance(
+        "replica-a", state.campaign_id, LINKEDIN, next_start=2, discovered=2,
+        published=[first, second],
+    )  # fmt: skip
+    # A page re-persisted after a crash adds nothing twice; a lost lease adds nothing.
+    assert await store.advance(
+        "replica-a", state.campaign_id, TWITTER, next_start=1, discovered=1, published=[second]
+    )
+    assert not await store.advance(
+        "replica-b", state.campaign_id, LINKEDIN, next_start=3, discovered=3, published=[third]
+    )
+    ids = [first, second, third]
+    assert await store.seen(state.team_id, state.campaign_id, ids) == {first, second}
+    assert await store.seen(other.team_id, other.campaign_id, ids) == set()
+
+    assert await store.finish("replica-a", state.campaign_id)
+    assert await store.seen(state.team_id, state.campaign_id, ids) == set()
+
+
+async def test_page_token_and_rate_limited_until_round_trip(sql_store, make_campaign):
+    store = sql_store()
+    state = make_campaign(LINKEDIN, TWITTER)
+    await store.create(state)
+    await store.claim("replica-a", 30, 10)
+    until = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+    await store.advance(
+        "replica-a", state.campaign_id, TWITTER, next_start=100, discovered=90, page_token="t-2"
+    )
+    await store.set_rate_limited(state.campaign_id, TWITTER, until)
+    assert (await store.load(state.campaign_id)).cursor(TWITTER).page_token == "t-2"
+    assert await waits_shown(store, state.campaign_id) == {"linkedin": None, "twitter": until}
+
+    await store.set_rate_limited(state.campaign_id, TWITTER, None)
+    assert await waits_shown(store, state.campaign_id) == {"linkedin": None, "twitter": None}
+    await store.set_rate_limited(state.campaign_id, LINKEDIN, until)
+    await store.finish("replica-a", state.campaign_id)
+    assert await waits_shown(store, state.campaign_id) == {"linkedin": None, "twitter": None}
+
+
+async def test_control_status_reads_the_campaigns_status_alone(sql_store, make_campaign):
+    store = sql_store()
+    state = make_campaign(LINKEDIN, TWITTER)
+    assert await store.control_status(state.campaign_id) is None
+    await store.create(state)
+    assert await store.control_status(state.campaign_id) is ControlStatus.RUNNING
+    await store.set_status(state.campaign_id, {ControlStatus.RUNNING}, ControlStatus.PAUSED)
+    assert await store.control_status(state.campaign_id) is ControlStatus.PAUSED
+
+
+async def waits_shown(store: SqlCursorStore, campaign_id: uuid.UUID) -> dict:
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT platform, rate_limited_until FROM discovery_cursors WHERE campaign_id = :c"
+            ),
+            {"c": campaign_id},
+        )
+        return {row.platform: row.rate_limited_until for row in rows}

@@ -1,8 +1,9 @@
-"""The LinkedIn adapter: against the real sandbox app in process (httpx.ASGITransport)
-for paging, mapping and 429s, and against scripted answers for 5xx, timeouts and junk.
+"""The LinkedIn adapter against the real sandbox app in process (httpx.ASGITransport):
+OAuth client credentials, paging, mapping, filters, 429s and token refresh; and against
+scripted answers for 5xx, timeouts and junk. The rate limiter is a real one (Valkey).
 
-One clock drives the sandbox's per-minute budget and the adapter's sleeps, so waiting
-out a Retry-After costs no wall time.
+One clock drives the sandbox (its per-minute quota, its token expiry) and the adapter's
+sleeps and token cache, so waiting out a Retry-After or a token's life costs no wall time.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from leadgen_devstack.sandbox.app import create_app
 from leadgen_devstack.sandbox.population import build_population
 from leadgen_devstack.sandbox.settings import SandboxSettings
 from leadgen_discovery.adapters.linkedin import LinkedInPeopleSearch
-from leadgen_discovery.ports import PlatformUnavailable
+from leadgen_discovery.adapters.oauth import ClientCredentials
+from leadgen_discovery.adapters.platform_api import NO_WAITS, PlatformApi
+from leadgen_discovery.ports import PageRequest, PlatformUnavailable, SearchPage
 from pydantic import SecretStr
 
-SAMPLE_ICP = sample_icp_path()
 POLICY = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25)
+pytestmark = pytest.mark.timeout(60)
 
 
 class Time:
@@ -39,34 +42,45 @@ class Time:
 
 @pytest.fixture(scope="module")
 def population():
-    return build_population(400)
+    return build_population(2_000)
 
 
 def sample_criteria() -> dict:
-    icp = Icp.model_validate_json(SAMPLE_ICP.read_text())
+    icp = Icp.model_validate_json(sample_icp_path().read_text())
     return translate(icp, Platform.LINKEDIN).criteria
 
 
-def against_sandbox(population, time: Time, *, rate_limit: int = 0, key: str = "sandbox-key"):
-    settings = SandboxSettings(population=len(population.people), rate_limit_per_min=rate_limit)
-    app = create_app(settings, population, clock=time.clock)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
-    search = LinkedInPeopleSearch(
-        http,
-        base_url="http://sandbox/linkedin",
-        api_key=SecretStr(key),
-        policy=POLICY,
-        sleep=time.sleep,
+def adapter(
+    http: httpx.AsyncClient, limiter, time: Time, base: str, secret: str = "sandbox-secret"
+):
+    api = PlatformApi(Platform.LINKEDIN, http, limiter=limiter, policy=POLICY, sleep=time.sleep)
+    credentials = ClientCredentials(
+        api,
+        token_url=f"{base}/oauth/v2/accessToken",
+        client_id=SecretStr("sandbox-client"),
+        client_secret=SecretStr(secret),
+        refresh_margin_s=60,
+        clock=time.clock,
     )
-    return http, search
+    return LinkedInPeopleSearch(api, base_url=base, credentials=credentials)
 
 
-def scripted(*answers):
-    """An adapter whose requests get ``answers`` in turn (a Response or an exception)."""
+def against_sandbox(population, limiter, time: Time, *, secret="sandbox-secret", **settings):
+    sandbox = SandboxSettings(population=len(population.people), **settings)
+    app = create_app(sandbox, population, clock=time.clock)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
+    return http, adapter(http, limiter, time, "http://sandbox/linkedin", secret)
+
+
+def scripted(limiter, *answers):
+    """An adapter whose searches get ``answers`` in turn (a Response or an exception);
+    the token endpoint always answers."""
     script = list(answers)
     seen: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/accessToken"):
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 1800})
         seen.append(request)
         reply = script.pop(0)
         if isinstance(reply, Exception):
@@ -75,41 +89,95 @@ def scripted(*answers):
 
     time = Time()
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    search = LinkedInPeopleSearch(
-        http, base_url="http://li.test", api_key=SecretStr("k"), policy=POLICY, sleep=time.sleep
-    )
-    return search, seen, time
+    return adapter(http, limiter, time, "http://li.test"), seen, time
 
 
 def page(elements: list[dict], total: int) -> httpx.Response:
     return httpx.Response(200, json={"elements": elements, "paging": {"total": total}})
 
 
-async def test_pages_the_sample_icp_to_exhaustion_each_person_once(population):
-    http, search = against_sandbox(population, Time())
-    criteria, _ = search.usable(sample_criteria())
-    ranks, ids, start = [], [], 0
-    async with http:
-        while True:
-            result = await search.search(criteria, start, 50)
-            ranks += [found.rank for found in result.found]
-            ids += [found.profile.platform_profile_id for found in result.found]
-            start += result.consumed
-            if result.exhausted:
-                break
+async def search_page(search: LinkedInPeopleSearch, criteria, start: int, count: int):
+    return await search.search(criteria, PageRequest(start, None, count), NO_WAITS)
 
-    assert ranks == list(range(len(ranks)))
+
+async def every_page(search, criteria, count: int = 50) -> list[SearchPage]:
+    pages, start = [], 0
+    while True:
+        result = await search_page(search, criteria, start, count)
+        pages.append(result)
+        start += result.consumed
+        if result.exhausted:
+            return pages
+
+
+async def test_pages_the_sample_icp_to_exhaustion_each_person_once(population, make_limiter):
+    http, search = against_sandbox(population, make_limiter(), Time())
+    criteria, warnings = search.usable(sample_criteria())
+    async with http:
+        pages = await every_page(search, criteria)
+
+    found = [item for result in pages for item in result.found]
+    assert [item.rank for item in found] == list(range(len(found)))
+    ids = [item.profile.platform_profile_id for item in found]
     assert len(set(ids)) == len(ids) > 50
+    assert all(result.next_token is None for result in pages)  # offset paging
+    assert warnings == []  # every criterion of the sample ICP is a filter LinkedIn takes
 
 
-async def test_maps_the_linkedin_member_shape_to_a_profile(population):
-    http, search = against_sandbox(population, Time())
+async def test_sends_names_or_ids_and_never_warns_about_their_twins(make_limiter):
+    criteria = {
+        "titles": ["CTO"],
+        "seniorities": ["CXO"],
+        "seniorityIds": ["8"],
+        "locations": ["United States"],
+        "geoIds": ["103644278"],
+        "industries": ["Computer Software"],
+        "industryIds": ["4"],
+        "activityLevel": "high",
+    }
+    search, seen, _ = scripted(make_limiter(), page([], 0), page([], 0))
+    sent, warnings = search.usable(criteria)
+    assert warnings == []
+    await search_page(search, sent, 0, 10)
+    by_ids = LinkedInPeopleSearch(
+        search.api, base_url="http://li.test", credentials=search.credentials, filter_values="ids"
+    )
+    sent_ids, id_warnings = by_ids.usable(criteria)
+    assert id_warnings == []
+    await search_page(by_ids, sent_ids, 0, 10)
+
+    names, ids = (request.url.params for request in seen)
+    assert (names.get_list("seniority"), names.get_list("geo")) == (["CXO"], ["United States"])
+    assert names.get_list("industry") == ["Computer Software"]
+    assert names.get_list("activityLevel") == ["high"] and "geoId" not in names
+    assert (ids.get_list("seniority"), ids.get_list("geoId")) == (["8"], ["103644278"])
+    assert ids.get_list("industryId") == ["4"] and "geo" not in ids
+
+
+async def test_seniority_and_activity_filters_reach_the_sandbox(population, make_limiter):
+    http, search = against_sandbox(population, make_limiter(), Time())
     async with http:
-        result = await search.search({"titles": ["CTO"]}, 0, 5)
+        result = await search_page(search, {"seniorities": ["CXO"], "activityLevel": "high"}, 0, 50)
+        raw = await http.get(
+            "/linkedin/v2/people/search",
+            params={"seniority": "CXO", "activityLevel": "high", "count": 50},
+            headers={"Authorization": f"Bearer {await search.credentials.bearer()}"},
+        )
+    full = raw.json()["metadata"]["fullMatchTotal"]
+    assert 0 < full < len(population.people)
+    assert [f.profile.platform_profile_id for f in result.found] == [
+        element["id"] for element in raw.json()["elements"]
+    ]
+
+
+async def test_maps_the_linkedin_member_shape_to_a_profile(population, make_limiter):
+    http, search = against_sandbox(population, make_limiter(), Time())
+    async with http:
+        result = await search_page(search, {"titles": ["CTO"]}, 0, 5)
         member = (
             await http.get(
                 "/linkedin/v2/people/" + result.found[0].profile.platform_profile_id,
-                headers={"Authorization": "Bearer k"},
+                headers={"Authorization": f"Bearer {await search.credentials.bearer()}"},
             )
         ).json()
 
@@ -127,83 +195,111 @@ async def test_maps_the_linkedin_member_shape_to_a_profile(population):
     assert "CTO" in profile.title
 
 
-def test_criteria_the_search_cannot_send_become_warnings():
-    search, _, _ = scripted()
-    sent, warnings = search.usable({"titles": ["CTO"], "activityLevel": "high"})
+def test_criteria_the_search_cannot_send_become_warnings(make_limiter):
+    search, _, _ = scripted(make_limiter())
+    sent, warnings = search.usable({"titles": ["CTO"], "education": ["MBA"]})
     assert sent == {"titles": ["CTO"]}
-    assert warnings == [
-        "linkedin: activityLevel 'high' is not a people-search filter; not searched"
-    ]
+    assert warnings == ["linkedin: education ['MBA'] is not a people-search filter; not searched"]
 
 
-async def test_sends_every_value_as_a_repeated_parameter():
-    search, seen, _ = scripted(page([], 0))
-    await search.search({"titles": ["CTO", "VP Engineering"], "companySizes": ["51-200"]}, 20, 10)
-    [request] = seen
-    assert request.url.path == "/v2/people/search"
-    assert request.url.params.get_list("title") == ["CTO", "VP Engineering"]
-    assert request.url.params.get_list("companySize") == ["51-200"]
-    assert (request.url.params["start"], request.url.params["count"]) == ("20", "10")
-    assert request.headers["authorization"] == "Bearer k"
-
-
-async def test_a_429_waits_its_retry_after_then_continues(population):
+async def test_a_429_waits_its_retry_after_then_continues(population, make_limiter):
     time = Time()
-    http, search = against_sandbox(population, time, rate_limit=2)
+    http, search = against_sandbox(population, make_limiter(), time, rate_limit_per_min=2)
     async with http:
         for start in (0, 10, 20):  # the third request of the minute is refused once
-            result = await search.search({}, start, 10)
+            result = await search_page(search, {}, start, 10)
             assert [f.rank for f in result.found] == list(range(start, start + 10))
     assert len(time.slept) == 1 and 0 < time.slept[0] <= 60
 
 
-async def test_5xx_and_timeouts_are_retried_with_growing_delays():
+async def test_a_token_is_fetched_again_before_it_expires(population, make_limiter):
+    time = Time()
+    http, search = against_sandbox(population, make_limiter(), time, token_ttl_s=600)
+    async with http:
+        await search_page(search, {"titles": ["CTO"]}, 0, 5)
+        time.now += 600 - 61
+        await search_page(search, {"titles": ["CTO"]}, 5, 5)
+        assert search.credentials.fetched == 1
+        time.now += 2  # within the 60 s margin
+        await search_page(search, {"titles": ["CTO"]}, 10, 5)
+    assert search.credentials.fetched == 2
+
+
+async def test_a_token_the_api_calls_expired_is_replaced_and_the_search_goes_on(
+    population, make_limiter
+):
+    sandbox_time = Time()
+    sandbox = SandboxSettings(population=len(population.people), token_ttl_s=600)
+    app = create_app(sandbox, population, clock=sandbox_time.clock)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
+    # The adapter's clock stands still: it believes its token fresh (skew, a revoked token).
+    search = adapter(http, make_limiter(), Time(), "http://sandbox/linkedin")
+    async with http:
+        await search_page(search, {"titles": ["CTO"]}, 0, 5)
+        sandbox_time.now += 601
+        result = await search_page(search, {"titles": ["CTO"]}, 5, 5)
+    assert [f.rank for f in result.found] == [5, 6, 7, 8, 9]
+    assert search.credentials.fetched == 2
+
+
+async def test_wrong_client_credentials_fail_the_platform(population, make_limiter):
+    http, search = against_sandbox(population, make_limiter(), Time(), secret="wrong")
+    async with http:
+        with pytest.raises(PlatformUnavailable, match="HTTP 401 Client authentication failed"):
+            await search_page(search, {}, 0, 10)
+
+
+async def test_5xx_and_timeouts_are_retried_with_growing_delays(make_limiter):
     search, seen, time = scripted(
+        make_limiter(),
         httpx.Response(503),
         httpx.ReadTimeout("slow"),
         page([{"id": "li-1", "localizedFirstName": "Ada", "publicProfileUrl": "u"}], 1),
     )
-    result = await search.search({}, 0, 10)
+    result = await search_page(search, {}, 0, 10)
     assert [f.profile.platform_profile_id for f in result.found] == ["li-1"]
     assert result.exhausted
     assert len(seen) == 3
     assert 0.5 <= time.slept[0] <= 0.625 and 1.0 <= time.slept[1] <= 1.25  # jittered doubling
 
 
-async def test_a_platform_that_keeps_failing_is_unavailable_with_the_reason():
-    search, seen, _ = scripted(httpx.Response(502), httpx.Response(502), httpx.Response(503))
+async def test_a_platform_that_keeps_failing_is_unavailable_with_the_reason(make_limiter):
+    search, seen, _ = scripted(
+        make_limiter(), httpx.Response(502), httpx.Response(502), httpx.Response(503)
+    )
     with pytest.raises(PlatformUnavailable, match="HTTP 503 after 3 attempts"):
-        await search.search({}, 0, 10)
+        await search_page(search, {}, 0, 10)
     assert len(seen) == 3
 
 
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (httpx.Response(401, json={"message": "Missing or empty bearer key"}), "HTTP 401 Missing"),
         (httpx.Response(400, json={"message": "company size 'x'"}), "HTTP 400 company size"),
         (httpx.Response(429, headers={"Retry-After": "3600"}), "Retry-After 3600s is too long"),
         (httpx.Response(200, text="<html>"), "malformed answer"),
     ],
 )
-async def test_answers_not_worth_retrying_fail_at_once(answer, reason):
-    search, seen, _ = scripted(answer)
+async def test_answers_not_worth_retrying_fail_at_once(make_limiter, answer, reason):
+    search, seen, _ = scripted(make_limiter(), answer)
     with pytest.raises(PlatformUnavailable, match=reason):
-        await search.search({}, 0, 10)
+        await search_page(search, {}, 0, 10)
     assert len(seen) == 1
 
 
-async def test_an_unusable_member_is_skipped_but_the_cursor_moves_past_it():
+async def test_a_401_with_a_fresh_token_fails_after_one_refresh(make_limiter):
+    refused = httpx.Response(401, json={"message": "Invalid access token"})
+    search, seen, _ = scripted(make_limiter(), refused, refused)
+    with pytest.raises(PlatformUnavailable, match="HTTP 401 Invalid access token"):
+        await search_page(search, {}, 0, 10)
+    assert len(seen) == 2
+
+
+async def test_an_unusable_member_is_skipped_but_the_cursor_moves_past_it(make_limiter):
     search, _, _ = scripted(
-        page([{"localizedFirstName": "no id"}, {"id": "li-2", "publicProfileUrl": "u"}], 10)
+        make_limiter(),
+        page([{"localizedFirstName": "no id"}, {"id": "li-2", "publicProfileUrl": "u"}], 10),
     )
-    result = await search.search({}, 4, 2)
+    result = await search_page(search, {}, 4, 2)
     assert [(f.rank, f.profile.platform_profile_id) for f in result.found] == [(5, "li-2")]
     assert (result.consumed, result.exhausted) == (2, False)
-
-
-async def test_the_real_sandbox_refuses_a_missing_key(population):
-    http, search = against_sandbox(population, Time(), key="")
-    async with http:
-        with pytest.raises(PlatformUnavailable, match="HTTP 401"):
-            await search.search({}, 0, 10)

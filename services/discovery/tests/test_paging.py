@@ -251,3 +251,100 @@ async def test_a_finished_campaign_is_not_paged_again(
     await make_pager(search).run(uuid.uuid4())  # unknown campaign: nothing to do
 
     assert len(recorder.envelopes) == published
+
+
+# -- dedupe, token paging, rate-limit waits
+
+
+async def test_a_person_met_again_on_a_later_page_is_published_once(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=40)
+    people = search.people
+    # The ranking shifted between requests: pages 2 and 3 start with people of page 1.
+    search.people = people[:10] + people[7:10] + people[10:20] + people[15:17] + people[20:]
+    campaign_id = await started(store, make_campaign(max_prospects=25))
+
+    await make_pager(search, page_size=10).run(campaign_id)
+
+    published = discovered(recorder)
+    assert published == [f"linkedin-{i:04d}" for i in range(25)]
+    done = finished(recorder)
+    assert (done.reason, done.total_discovered) == ("max_prospects", 25)
+    assert store.published == {}  # the seen set is forgotten once discovery finished
+
+
+async def test_the_seen_set_outlives_a_restart(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=30)
+    search.people = search.people[:10] + search.people[:30]  # page 2 repeats page 1
+    campaign_id = await started(store, make_campaign(max_prospects=30))
+    recorder.fail_after = 10  # the broker goes away right after page 1
+
+    with pytest.raises(ConnectionError):
+        await make_pager(search, owner="replica-a", page_size=10).run(campaign_id)
+    store.now += 31
+    assert await store.claim("replica-b", lease_s=30, limit=10) == [campaign_id]
+    recorder.fail_after = None
+    await make_pager(search, owner="replica-b", page_size=10).run(campaign_id)
+
+    assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(30)]
+    assert finished(recorder).total_discovered == 30
+
+
+async def test_token_paging_keeps_the_token_in_the_cursor_and_resumes_from_it(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    search.tokens = True
+    campaign_id = await started(store, make_campaign(max_prospects=25))
+    recorder.fail_after = 20  # page 3 is never published
+
+    with pytest.raises(ConnectionError):
+        await make_pager(search, page_size=10).run(campaign_id)
+    cursor = store.state(campaign_id).cursor(LINKEDIN)
+    assert (cursor.next_start, cursor.page_token, cursor.discovered) == (20, "20", 20)
+
+    recorder.fail_after = None
+    store.now += 31
+    await store.claim("replica-b", lease_s=30, limit=10)
+    await make_pager(search, owner="replica-b", page_size=10).run(campaign_id)
+
+    assert search.tokens_seen == [None, "10", "20", "20"]
+    assert discovered(recorder)[20:] == [f"linkedin-{i:04d}" for i in range(20, 25)]
+    assert finished(recorder).total_discovered == 25
+
+
+async def test_rate_limit_waits_show_on_the_cursor_and_clear_after(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    search = make_search(size=100)
+    search.wait_s = 0.001
+    campaign_id = await started(store, make_campaign(max_prospects=10))
+
+    await make_pager(search, page_size=5).run(campaign_id)
+
+    assert [until for _, until in store.shown_waits] == [search.waited_until, None] * 2
+    assert store.rate_limited[(campaign_id, LINKEDIN)] is None
+
+
+async def test_a_pause_during_a_long_rate_limit_wait_stops_the_fetch(
+    store, recorder, make_pager, make_search, make_campaign, wait_until
+):
+    search = make_search(size=100)
+    search.wait_s = 3600  # the bucket is empty for an hour
+    campaign_id = await started(store, make_campaign(max_prospects=10))
+    loop = asyncio.create_task(make_pager(search, page_size=5).run(campaign_id))
+    await wait_until(lambda: store.rate_limited.get((campaign_id, LINKEDIN)) == search.waited_until)
+
+    await store.set_status(campaign_id, {ControlStatus.RUNNING}, ControlStatus.PAUSED)
+    # Another replica handled the pause: this loop sees it by polling, within a poll.
+    await wait_until(lambda: store.rate_limited[(campaign_id, LINKEDIN)] is None)
+    assert recorder.envelopes == []
+
+    search.wait_s = 0
+    await store.set_status(campaign_id, {ControlStatus.PAUSED}, ControlStatus.RUNNING)
+    await asyncio.wait_for(loop, 5)
+    assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(10)]
+    assert search.calls[0] == search.calls[1] == (0, 5)  # the cancelled page, asked again

@@ -1,4 +1,4 @@
-"""Settings: prod refuses the sandbox key, leases outlive renewals."""
+"""Settings: prod refuses the sandbox's credentials, leases outlive renewals."""
 
 from __future__ import annotations
 
@@ -10,24 +10,30 @@ from pydantic import ValidationError
 def test_defaults_point_at_the_sandbox_linkedin():
     settings = DiscoverySettings(sandbox_url="http://127.0.0.1:9999/")
     assert settings.linkedin_url() == "http://127.0.0.1:9999/linkedin"
-    assert DiscoverySettings(linkedin_base_url="https://api.linkedin.com").linkedin_url() == (
-        "https://api.linkedin.com"
+    assert settings.linkedin_oauth_url() == "http://127.0.0.1:9999/linkedin/oauth/v2/accessToken"
+    real = DiscoverySettings(
+        linkedin_base_url="https://api.linkedin.com",
+        linkedin_token_url="https://www.linkedin.com/oauth/v2/accessToken",
     )
+    assert real.linkedin_url() == "https://api.linkedin.com"
+    assert real.linkedin_oauth_url() == "https://www.linkedin.com/oauth/v2/accessToken"
 
 
 def test_settings_come_from_upper_case_environment(monkeypatch):
-    monkeypatch.setenv("LINKEDIN_API_KEY", "real-key")
+    monkeypatch.setenv("LINKEDIN_CLIENT_ID", "app-id")
+    monkeypatch.setenv("LINKEDIN_CLIENT_SECRET", "real-secret")
     monkeypatch.setenv("MAX_ACTIVE_CAMPAIGNS", "3")
     settings = DiscoverySettings()
-    assert settings.linkedin_api_key.get_secret_value() == "real-key"
-    assert "real-key" not in repr(settings)
+    assert settings.linkedin_client_id.get_secret_value() == "app-id"
+    assert settings.linkedin_client_secret.get_secret_value() == "real-secret"
+    assert "real-secret" not in repr(settings)
     assert settings.max_active_campaigns == 3
 
 
-def test_prod_refuses_the_sandbox_key():
-    with pytest.raises(ValidationError, match="LINKEDIN_API_KEY is the sandbox key"):
+def test_prod_refuses_the_sandbox_credentials():
+    with pytest.raises(ValidationError, match="LINKEDIN_CLIENT_SECRET is the sandbox's"):
         DiscoverySettings(environment="prod", jwt_secret="s" * 32)
-    DiscoverySettings(environment="prod", jwt_secret="s" * 32, linkedin_api_key="real")
+    DiscoverySettings(environment="prod", jwt_secret="s" * 32, linkedin_client_secret="real")
 
 
 def test_a_lease_must_outlive_two_renewal_intervals():

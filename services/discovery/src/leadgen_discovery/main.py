@@ -1,23 +1,29 @@
-"""App factory of the discovery service: settings, event bus, handlers, the paging
-supervisor, HTTP health (/readyz: Kafka partitions assigned and Postgres answering)."""
+"""App factory of the discovery service: settings, event bus, handlers, the platform
+adapters over the shared Redis rate limiter, the paging supervisor, HTTP health
+(/readyz: Kafka partitions assigned, Postgres and Redis answering)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
+from leadgen_common.contracts import Platform
 from leadgen_common.db.engine import make_engine
 from leadgen_common.http_retry import RetryPolicy
 from leadgen_common.kafka import EventBus
+from leadgen_common.ratelimit import RateLimiter, RateLimitSettings
 from leadgen_common.service import create_service_app
+from redis.asyncio import Redis
 
 from . import handlers
 from .adapters.cursor_store import SqlCursorStore
 from .adapters.linkedin import LinkedInPeopleSearch
+from .adapters.oauth import ClientCredentials
+from .adapters.platform_api import PlatformApi, pooled_client
 from .campaigns import Campaigns
 from .paging import CampaignPager
+from .ports import Limiter, PeopleSearch
 from .settings import DiscoverySettings
 from .supervisor import Supervisor, replica_id
 
@@ -37,8 +43,33 @@ def retry_policy(settings: DiscoverySettings) -> RetryPolicy:
     )
 
 
-def create_app(settings: DiscoverySettings | None = None) -> FastAPI:
+def platform_api(platform: Platform, settings: DiscoverySettings, limiter: Limiter) -> PlatformApi:
+    http = pooled_client(settings.platform_timeout_s, settings.platform_max_connections)
+    return PlatformApi(platform, http, limiter=limiter, policy=retry_policy(settings))
+
+
+def linkedin_search(settings: DiscoverySettings, limiter: Limiter) -> LinkedInPeopleSearch:
+    api = platform_api(Platform.LINKEDIN, settings, limiter)
+    credentials = ClientCredentials(
+        api,
+        token_url=settings.linkedin_oauth_url(),
+        client_id=settings.linkedin_client_id,
+        client_secret=settings.linkedin_client_secret,
+        refresh_margin_s=settings.oauth_refresh_margin_s,
+    )
+    return LinkedInPeopleSearch(
+        api,
+        base_url=settings.linkedin_url(),
+        credentials=credentials,
+        filter_values=settings.linkedin_filter_values,
+    )
+
+
+def create_app(
+    settings: DiscoverySettings | None = None, rate_limits: RateLimitSettings | None = None
+) -> FastAPI:
     settings = settings or DiscoverySettings()
+    rate_limits = rate_limits or RateLimitSettings()
     bus = EventBus(settings)
     engine = make_engine(
         settings.require_database_url(),
@@ -46,14 +77,14 @@ def create_app(settings: DiscoverySettings | None = None) -> FastAPI:
         connect_args={"timeout": settings.db_timeout_s, "command_timeout": settings.db_timeout_s},
     )
     store = SqlCursorStore(engine)
-    http = httpx.AsyncClient(timeout=settings.platform_timeout_s)
-    linkedin = LinkedInPeopleSearch(
-        http,
-        base_url=settings.linkedin_url(),
-        api_key=settings.linkedin_api_key,
-        policy=retry_policy(settings),
+    redis = Redis.from_url(
+        settings.require_redis_url(),
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
     )
-    searches = {linkedin.platform: linkedin}
+    limiter = RateLimiter(redis, rate_limits.limit_table())
+    adapters = [linkedin_search(settings, limiter)]
+    searches: dict[Platform, PeopleSearch] = {search.platform: search for search in adapters}
     supervisor = Supervisor(
         store,
         owner=replica_id(),
@@ -73,11 +104,19 @@ def create_app(settings: DiscoverySettings | None = None) -> FastAPI:
     handlers.register(bus, Campaigns(store, searches, supervisor.nudge))
 
     async def close() -> None:
-        await http.aclose()
+        for adapter in adapters:
+            await adapter.api.http.aclose()
+        await redis.aclose()
         await engine.dispose()
 
+    async def redis_answers() -> bool:
+        return bool(await redis.ping())
+
     app = create_service_app(
-        settings, bus, on_shutdown=[close], checks={"database": store.reachable}
+        settings,
+        bus,
+        on_shutdown=[close],
+        checks={"database": store.reachable, "redis": redis_answers},
     )
     serve = app.router.lifespan_context
 

@@ -7,7 +7,8 @@ PROSPECTS_DISCOVERED = Counter(
 )
 PLATFORM_API_CALLS = Counter(
     "platform_api_calls_total",
-    "Requests to a platform API, by outcome (ok, retried_5xx, timeout, rate_limited, error).",
+    "Requests (attempts) to a platform API, by outcome: ok, rate_limited (429), "
+    "server_error (5xx), timeout, error.",,
     ["platform", "operation", "outcome"],
 )
 CAMPAIGNS_PAGING = Gauge(

@@ -17,18 +17,36 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadgen_common import logging as log_ctx
-from leadgen_common.contracts import Envelope, Platform, envelope_for
+from leadgen_common.contracts import Envelope, Platform, envelope_for, prospect_id_for
 from leadgen_common.criteria import NOT_SUPPORTED
 
 from . import metrics
-from .domain.cursors import CampaignCursors, Finish, Outcome, Page, Wait, next_step
+from .domain.cursors import (
+    CampaignCursors,
+    ControlStatus,
+    Finish,
+    Outcome,
+    Page,
+    Wait,
+    next_step,
+)
 from .domain.finish import (
     discovered_event_id,
     discovery_finished,
     finished_event_id,
     prospect_discovered,
 )
-from .ports import CursorStore, Found, LeaseLost, PeopleSearch, PlatformUnavailable, Publisher
+from .ports import (
+    CursorStore,
+    Found,
+    LeaseLost,
+    PageRequest,
+    PeopleSearch,
+    PlatformUnavailable,
+    Publisher,
+    SearchPage,
+)
+from .waits import CursorWaits
 
 logger = logging.getLogger(__name__)
 
@@ -90,25 +108,79 @@ class CampaignPager:
         if search is None:
             await self._advance(state, platform, outcome=Outcome.FAILED, reason=NOT_SUPPORTED)
             return
+        request = PageRequest(cursor.next_start, cursor.page_token, count)
         try:
-            page = await search.search(cursor.criteria, cursor.next_start, count)
+            page = await self._fetch(state, search, cursor.criteria, request)
         except PlatformUnavailable as exc:
             logger.warning("%s failed for good: %s", platform, exc)
             await self._advance(state, platform, outcome=Outcome.FAILED, reason=str(exc))
             return
+        if page is None:  # paused or cancelled while waiting: the next step says which
+            return
+        fresh = await self._unseen(state, page.found)
         # Never more than the campaign still needs, whatever the page size.
-        taken = page.found[: state.remaining]
+        taken = fresh[: state.remaining]
         await self._publish_prospects(state, taken)
-        cut = len(taken) < len(page.found)
+        cut = len(taken) < len(fresh)
         # An empty page ends the platform even if the API says otherwise: no endless loop.
         exhausted = (page.exhausted or page.consumed == 0) and not cut
         await self._advance(
             state,
             platform,
             next_start=taken[-1].rank + 1 if cut else cursor.next_start + page.consumed,
+            page_token=cursor.page_token if cut else page.next_token,
             discovered=cursor.discovered + len(taken),
             outcome=Outcome.EXHAUSTED if exhausted else None,
+            published=[self._prospect_id(state, found) for found in taken],
         )
+
+    async def _fetch(
+        self,
+        state: CampaignCursors,
+        search: PeopleSearch,
+        criteria: dict[str, Any],
+        request: PageRequest,
+    ) -> SearchPage | None:
+        """The page, or None if the campaign stopped running while it was fetched: a long
+        wait for the rate limit must not hold a pause or a cancel up. A control message
+        handled here wakes the check at once; one handled by another replica is seen by
+        polling the status every ``pause_poll_s`` while the fetch lasts."""
+        campaign_id = state.campaign_id
+        waits = CursorWaits(self.store, campaign_id, search.platform)
+        fetch = asyncio.ensure_future(search.search(criteria, request, waits))
+        try:
+            while True:
+                woken = asyncio.ensure_future(self.wakeup(campaign_id).wait())
+                try:
+                    await asyncio.wait(
+                        {fetch, woken},
+                        timeout=self.pause_poll_s,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                finally:
+                    woken.cancel()
+                if fetch.done():
+                    return fetch.result()
+                self.wakeup(campaign_id).clear()
+                if await self.store.control_status(campaign_id) is not ControlStatus.RUNNING:
+                    return None
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await fetch
+            await waits.over()
+
+    async def _unseen(self, state: CampaignCursors, found: list[Found]) -> list[Found]:
+        """``found`` without the people the campaign already published (an earlier page,
+        another query) and without repeats within the page."""
+        firsts: dict[uuid.UUID, Found] = {}
+        for item in found:
+            firsts.setdefault(self._prospect_id(state, item), item)
+        if not firsts:
+            return []
+        seen = await self.store.seen(state.team_id, state.campaign_id, list(firsts))
+        return [item for pid, item in firsts.items() if pid not in seen]
 
     async def _publish_prospects(self, state: CampaignCursors, found: list[Found]) -> None:
         publishes = []
@@ -119,6 +191,11 @@ class CampaignPager:
         await asyncio.gather(*publishes)
         if found:
             metrics.PROSPECTS_DISCOVERED.labels(found[0].profile.platform.value).inc(len(found))
+
+    @staticmethod
+    def _prospect_id(state: CampaignCursors, found: Found) -> uuid.UUID:
+        profile = found.profile
+        return prospect_id_for(state.team_id, profile.platform, profile.platform_profile_id)
 
     async def _publish(self, state: CampaignCursors, payload: Any, event_id: uuid.UUID) -> None:
         envelope: Envelope[Any] = envelope_for(
@@ -132,9 +209,11 @@ class CampaignPager:
         platform: Platform,
         *,
         next_start: int | None = None,
+        page_token: str | None = None,
         discovered: int | None = None,
         outcome: Outcome | None = None,
         reason: str | None = None,
+        published: list[uuid.UUID] | None = None,
     ) -> None:
         cursor = state.cursor(platform)
         held = await self.store.advance(
@@ -142,9 +221,11 @@ class CampaignPager:
             state.campaign_id,
             platform,
             next_start=cursor.next_start if next_start is None else next_start,
+            page_token=cursor.page_token if next_start is None else page_token,
             discovered=cursor.discovered if discovered is None else discovered,
             outcome=outcome,
             failure_reason=reason,
+            published=published or (),
         )
         if not held:
             raise LeaseLost(str(state.campaign_id))

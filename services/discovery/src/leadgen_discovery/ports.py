@@ -1,4 +1,5 @@
-"""The edges of discovery: a platform's people search, the cursor store, the publisher.
+"""The edges of discovery: a platform's people search, the rate limiter, the cursor
+store, the publisher.
 
 Adapters implement these (httpx, SQL, the event bus); tests swap in fakes behind the
 same protocols.
@@ -7,7 +8,9 @@ same protocols.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from leadgen_common.contracts import Envelope, Platform
@@ -32,10 +35,25 @@ class Found:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRequest:
+    start: int  # results consumed so far: the rank of the page's first result
+    token: str | None  # where a token-paged API continues; None for the first page
+    count: int  # results wanted (an API may cap it)
+
+
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     found: list[Found]
     consumed: int  # results the page held, usable or not: the cursor moves past them
     exhausted: bool  # no result after this page
+    next_token: str | None = None  # a token-paged API's continuation (None: offset paging)
+
+
+class WaitReporter(Protocol):
+    """Told when a platform's calls wait for a rate-limit token or a 429's Retry-After,
+    so the campaign status can show ``rateLimitedUntil`` for the platform."""
+
+    async def rate_limited(self, until: datetime) -> None: ...
 
 
 class PeopleSearch(Protocol):
@@ -45,8 +63,18 @@ class PeopleSearch(Protocol):
         """(the criteria this search can send, a warning per criterion it cannot)."""
         ...
 
-    async def search(self, criteria: dict[str, Any], start: int, count: int) -> SearchPage:
-        """Results ``start`` .. ``start + count - 1``; raises PlatformUnavailable."""
+    async def search(
+        self, criteria: dict[str, Any], page: PageRequest, waits: WaitReporter
+    ) -> SearchPage:
+        """The next page of results from ``page``; raises PlatformUnavailable."""
+        ...
+
+
+class Limiter(Protocol):
+    """The shared rate limiter (leadgen_common.ratelimit.RateLimiter)."""
+
+    async def acquire(self, bucket: str, *, on_wait: Any = None) -> Any:
+        """Wait for a token of ``bucket`` (telling ``on_wait`` about each wait)."""
         ...
 
 
@@ -83,6 +111,16 @@ class CursorStore(Protocol):
 
     async def release(self, owner: str, campaign_ids: list[uuid.UUID]) -> None: ...
 
+    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
+        """The campaign's control status alone (cheap; polled during a long fetch)."""
+        ...
+
+    async def seen(
+        self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Those of ``prospect_ids`` the campaign has already published."""
+        ...
+
     async def advance(
         self,
         owner: str,
@@ -91,12 +129,22 @@ class CursorStore(Protocol):
         *,
         next_start: int,
         discovered: int,
+        page_token: str | None = None,
         outcome: Outcome | None = None,
         failure_reason: str | None = None,
+        published: Iterable[uuid.UUID] = (),
     ) -> bool:
-        """Persist one platform's progress if ``owner`` still holds the lease."""
+        """Persist one platform's progress, and add ``published`` to the campaign's seen
+        set, in one transaction if ``owner`` still holds the lease."""
+        ...
+
+    async def set_rate_limited(
+        self, campaign_id: uuid.UUID, platform: Platform, until: datetime | None
+    ) -> None:
+        """Show (or clear, with None) that the platform waits for its rate limit."""
         ...
 
     async def finish(self, owner: str, campaign_id: uuid.UUID) -> bool:
-        """Mark discovery_finished published, if ``owner`` still holds the lease."""
+        """Mark discovery_finished published and forget the seen set, if ``owner`` still
+        holds the lease."""
         ...

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from leadgen_common.provider_settings import ProviderSettings, api_key_field
+from typing import Literal
+
+from leadgen_common.provider_settings import ProviderSettings
 from pydantic import Field, SecretStr, model_validator
 
 #: Where the sandbox serves its LinkedIn-shaped API, under SANDBOX_URL.
 SANDBOX_LINKEDIN_PREFIX = "/linkedin"
+SANDBOX_LINKEDIN_TOKEN_PATH = "/linkedin/oauth/v2/accessToken"
+#: The sandbox's LinkedIn application: fine on a laptop, refused in prod.
+SANDBOX_CLIENT_ID = "sandbox-client"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"
 
 
 class DiscoverySettings(ProviderSettings):
@@ -17,12 +23,36 @@ class DiscoverySettings(ProviderSettings):
         description="Base of the LinkedIn API (people search at /v2/people/search); "
         "unset means the sandbox's copy under SANDBOX_URL.",
     )
-    linkedin_api_key: SecretStr = api_key_field("LinkedIn")
+    linkedin_token_url: str | None = Field(
+        default=None,
+        description="OAuth2 token endpoint of LinkedIn (client credentials), e.g. "
+        "https://www.linkedin.com/oauth/v2/accessToken; unset means the sandbox's.",
+    )
+    linkedin_client_id: SecretStr = Field(
+        default=SecretStr(SANDBOX_CLIENT_ID), description="LinkedIn application client id."
+    )
+    linkedin_client_secret: SecretStr = Field(
+        default=SecretStr(SANDBOX_CLIENT_SECRET),
+        description="LinkedIn application client secret.",
+    )
+    oauth_refresh_margin_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="An OAuth token is fetched again this long before it expires.",
+    )
+    linkedin_filter_values: Literal["names", "ids"] = Field(
+        default="names",
+        description="Whether LinkedIn search filters on seniority, place and industry by "
+        "names or by LinkedIn ids (the criteria carry both).",
+    )
     linkedin_page_size: int = Field(
         default=25, ge=1, le=50, description="People asked for per search request (count)."
     )
     platform_timeout_s: float = Field(
         default=10.0, gt=0, description="Timeout of one platform HTTP request."
+    )
+    platform_max_connections: int = Field(
+        default=20, ge=1, description="Pooled connections per platform and replica."
     )
     platform_attempts: int = Field(
         default=5,
@@ -56,6 +86,9 @@ class DiscoverySettings(ProviderSettings):
     pause_poll_s: float = Field(
         default=0.5, gt=0, description="How often a paused campaign re-reads its status."
     )
+    redis_timeout_s: float = Field(
+        default=5.0, gt=0, description="Connect and command timeout of Redis (rate limiter)."
+    )
     db_pool_size: int = Field(default=5, ge=1, description="Postgres connections per replica.")
     db_timeout_s: float = Field(
         default=5.0, gt=0, description="Connect and statement timeout of Postgres calls."
@@ -63,10 +96,16 @@ class DiscoverySettings(ProviderSettings):
 
     @model_validator(mode="after")
     def _check(self) -> DiscoverySettings:
-        self.refuse_sandbox_key_in_prod("LINKEDIN_API_KEY", self.linkedin_api_key)
+        if self.environment == "prod" and (
+            self.linkedin_client_secret.get_secret_value() == SANDBOX_CLIENT_SECRET
+        ):
+            raise ValueError("LINKEDIN_CLIENT_SECRET is the sandbox's; set a real one in prod")
         if self.lease_renew_s * 2 > self.cursor_lease_s:
             raise ValueError("LEASE_RENEW_S must be at most half of CURSOR_LEASE_S")
         return self
 
     def linkedin_url(self) -> str:
         return self.api_url(self.linkedin_base_url, SANDBOX_LINKEDIN_PREFIX)
+
+    def linkedin_oauth_url(self) -> str:
+        return self.api_url(self.linkedin_token_url, SANDBOX_LINKEDIN_TOKEN_PATH)

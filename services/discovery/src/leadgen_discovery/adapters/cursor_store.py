@@ -9,13 +9,14 @@ clocks do not matter.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import CampaignOptions
-from leadgen_common.db.schema import campaigns, discovery_cursors
-from sqlalchemy import and_, func, literal, or_, select, update
+from leadgen_common.db.schema import campaigns, discovery_cursors, discovery_seen
+from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -27,6 +28,7 @@ from ..domain.cursors import (
 )
 
 t = discovery_cursors
+seen_t = discovery_seen
 _PLATFORM_ORDER = {platform: index for index, platform in enumerate(Platform)}
 
 
@@ -104,6 +106,7 @@ class SqlCursorStore:
                     platform=Platform(row.platform),
                     next_start=row.next_start,
                     discovered=row.discovered,
+                    page_token=row.page_token,
                     criteria=row.criteria,
                     warnings=row.warnings,
                     outcome=Outcome(row.outcome) if row.outcome else None,
@@ -173,6 +176,23 @@ class SqlCursorStore:
                 .values(owner=None, lease_until=None)
             )
 
+    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
+        query = select(t.c.status).where(t.c.campaign_id == campaign_id).limit(1)
+        async with self.engine.connect() as conn:
+            status = (await conn.execute(query)).scalar_one_or_none()
+        return None if status is None else ControlStatus(status)
+
+    async def seen(
+        self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        query = select(seen_t.c.prospect_id).where(
+            seen_t.c.team_id == team_id,
+            seen_t.c.campaign_id == campaign_id,
+            seen_t.c.prospect_id.in_(list(prospect_ids)),
+        )
+        async with self.engine.connect() as conn:
+            return set((await conn.execute(query)).scalars())
+
     async def advance(
         self,
         owner: str,
@@ -181,8 +201,10 @@ class SqlCursorStore:
         *,
         next_start: int,
         discovered: int,
+        page_token: str | None = None,
         outcome: Outcome | None = None,
         failure_reason: str | None = None,
+        published: Iterable[uuid.UUID] = (),
     ) -> bool:
         statement = (
             update(t)
@@ -195,13 +217,35 @@ class SqlCursorStore:
             .values(
                 next_start=next_start,
                 discovered=discovered,
+                page_token=page_token,
                 outcome=outcome.value if outcome else None,
                 failure_reason=failure_reason,
                 updated_at=func.now(),
             )
+            .returning(t.c.team_id)
         )
         async with self.engine.begin() as conn:
-            return (await conn.execute(statement)).rowcount == 1
+            team_id = (await conn.execute(statement)).scalar_one_or_none()
+            if team_id is None:
+                return False  # the lease is gone: nothing of this page is recorded
+            rows = [
+                {"team_id": team_id, "campaign_id": campaign_id, "prospect_id": prospect_id}
+                for prospect_id in published
+            ]
+            if rows:
+                await conn.execute(insert(seen_t).values(rows).on_conflict_do_nothing())
+            return True
+
+    async def set_rate_limited(
+        self, campaign_id: uuid.UUID, platform: Platform, until: datetime | None
+    ) -> None:
+        statement = (
+            update(t)
+            .where(t.c.campaign_id == campaign_id, t.c.platform == platform.value, _UNFINISHED)
+            .values(rate_limited_until=until)
+        )
+        async with self.engine.begin() as conn:
+            await conn.execute(statement)
 
     async def finish(self, owner: str, campaign_id: uuid.UUID) -> bool:
         async with self.engine.begin() as conn:
@@ -209,6 +253,18 @@ class SqlCursorStore:
             finished = await conn.execute(
                 update(t)
                 .where(t.c.campaign_id == campaign_id, t.c.owner == owner, _UNFINISHED)
-                .values(finished_at=func.now(), owner=None, lease_until=None)
+                .values(
+                    finished_at=func.now(), owner=None, lease_until=None, rate_limited_until=None
+                )
+                .returning(t.c.team_id)
             )
-            return finished.rowcount > 0
+            team_ids = set(finished.scalars())
+            if not team_ids:
+                return False
+            # Nothing pages the campaign any more: its seen set has done its job.
+            await conn.execute(
+                delete(seen_t).where(
+                    seen_t.c.team_id.in_(team_ids), seen_t.c.campaign_id == campaign_id
+                )
+            )
+            return True

@@ -1,38 +1,53 @@
 """LinkedIn people search (``GET {base}/v2/people/search``) with ``start``/``count`` paging.
 
 The base URL is the sandbox's LinkedIn (``{SANDBOX_URL}/linkedin``) unless
-``LINKEDIN_BASE_URL`` says otherwise; ``Authorization: Bearer LINKEDIN_API_KEY``.
-Each criterion is a repeatable query parameter whose values are alternatives; the
-criteria the API has no parameter for are reported, never sent.
+``LINKEDIN_BASE_URL`` says otherwise. Requests carry an application token from OAuth2
+client credentials (:mod:`.oauth`), refreshed when it expires or is refused. Each call
+takes a ``linkedin:search`` token from the shared rate limiter first.
+
+Each criterion is a repeatable query parameter whose values are alternatives. The
+translated criteria say three things twice, as names and as LinkedIn ids (``geoIds`` for
+``locations``, ...); ``LINKEDIN_FILTER_VALUES`` says which of the two the search sends
+(``names`` by default, ``ids`` for an API that takes only ids) and the other is left out
+without a warning: it is the same filter. A criterion the API has no parameter for is
+reported, never sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import ProspectProfile
-from leadgen_common.http_retry import RetryPolicy, Sleep, send_with_retries
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
-from .. import metrics
-from ..ports import Found, PlatformUnavailable, SearchPage
+from ..ports import Found, PageRequest, PlatformUnavailable, SearchPage, WaitReporter
+from .oauth import ClientCredentials
+from .platform_api import PlatformApi, Request, error_message, refused
 
 logger = logging.getLogger(__name__)
 
+FilterValues = Literal["names", "ids"]
 SEARCH_PATH = "/v2/people/search"
+OPERATION = "search"
 MAX_COUNT = 50
 #: criteria key (leadgen_common.criteria) -> query parameter of the people search.
-PARAMETERS = {
+COMMON = {
     "titles": "title",
-    "locations": "geo",
-    "industries": "industry",
     "companySizes": "companySize",
     "keywords": "keywords",
+    "activityLevel": "activityLevel",
 }
+BY_NAME = {"seniorities": "seniority", "locations": "geo", "industries": "industry"}
+BY_ID = {"seniorityIds": "seniority", "geoIds": "geoId", "industryIds": "industryId"}
+PARAMETERS: dict[FilterValues, dict[str, str]] = {
+    "names": COMMON | BY_NAME,
+    "ids": COMMON | BY_ID,
+}
+#: Each criterion that names a filter and the one that gives its ids.
+TWINS = dict(zip(BY_NAME, BY_ID, strict=True)) | dict(zip(BY_ID, BY_NAME, strict=True))
 
 
 class LinkedInPeopleSearch:
@@ -40,62 +55,55 @@ class LinkedInPeopleSearch:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        api: PlatformApi,
         *,
         base_url: str,
-        api_key: SecretStr,
-        policy: RetryPolicy,
-        sleep: Sleep = asyncio.sleep,
+        credentials: ClientCredentials,
+        filter_values: FilterValues = "names",
     ) -> None:
-        self.http = http
+        self.api = api
         self.url = base_url.rstrip("/") + SEARCH_PATH
-        self.api_key = api_key
-        self.policy = policy
-        self.sleep = sleep
+        self.credentials = credentials
+        self.parameters = PARAMETERS[filter_values]
 
     def usable(self, criteria: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        sent = {key: value for key, value in criteria.items() if key in PARAMETERS}
+        sent = {key: value for key, value in criteria.items() if key in self.parameters}
         warnings = [
             f"linkedin: {key} {value!r} is not a people-search filter; not searched"
             for key, value in criteria.items()
-            if key not in PARAMETERS
+            if key not in sent and TWINS.get(key) not in sent
         ]
         return sent, warnings
 
-    async def search(self, criteria: dict[str, Any], start: int, count: int) -> SearchPage:
-        count = min(count, MAX_COUNT)
+    async def search(
+        self, criteria: dict[str, Any], page: PageRequest, waits: WaitReporter
+    ) -> SearchPage:
+        count = min(page.count, MAX_COUNT)
         params = [
-            (PARAMETERS[key], value)
+            (self.parameters[key], value)
             for key, values in criteria.items()
-            if key in PARAMETERS
-            for value in values
-        ] + [("start", start), ("count", count)]
-        headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
-        attempted = await send_with_retries(
-            lambda: self.http.get(self.url, params=params, headers=headers),
-            self.policy,
-            sleep=self.sleep,
-            on_attempt=_count_search,
-        )
-        response = attempted.response
-        if response is None:
-            raise PlatformUnavailable(f"linkedin people search: {attempted.error}")
+            if key in self.parameters
+            for value in (values if isinstance(values, list) else [values])
+        ] + [("start", page.start), ("count", count)]
+        response = await self._authorized_get(params, waits)
         if response.status_code != 200:
-            raise PlatformUnavailable(
-                f"linkedin people search refused: HTTP {response.status_code} {_message(response)}"
-            )
-        return _page(response, start, count)
+            reason = error_message(response)
+            raise PlatformUnavailable(refused(self.platform, "people search", response, reason))
+        return _page(response, page.start, count)
 
+    async def _authorized_get(self, params: list[Any], waits: WaitReporter) -> httpx.Response:
+        """One search; a 401 means the token went stale: once more with a fresh one."""
+        for _ in range(2):
+            token = await self.credentials.bearer()
+            response = await self.api.call(OPERATION, self._get(params, token), waits)
+            if response.status_code != 401:
+                return response
+            self.credentials.refused(token)
+        return response
 
-def _count_search(outcome: str) -> None:
-    metrics.PLATFORM_API_CALLS.labels("linkedin", "search", outcome).inc()
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("message", ""))[:200]
-    except ValueError:
-        return ""
+    def _get(self, params: list[Any], token: str) -> Request:
+        headers = {"Authorization": f"Bearer {token}"}
+        return lambda: self.api.http.get(self.url, params=params, headers=headers)
 
 
 def _page(response: httpx.Response, start: int, count: int) -> SearchPage:

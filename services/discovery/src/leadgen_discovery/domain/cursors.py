@@ -44,8 +44,9 @@ class Reason(StrEnum):
 @dataclass(frozen=True, slots=True)
 class PlatformCursor:
     platform: Platform
-    next_start: int = 0
+    next_start: int = 0  # results consumed so far (ranks continue from here)
     discovered: int = 0
+    page_token: str | None = None  # a token-paged platform's continuation
     criteria: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     outcome: Outcome | None = None
