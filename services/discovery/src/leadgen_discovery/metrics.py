@@ -8,7 +8,7 @@ PROSPECTS_DISCOVERED = Counter(
 PLATFORM_API_CALLS = Counter(
     "platform_api_calls_total",
     "Requests (attempts) to a platform API, by outcome: ok, rate_limited (429), "
-    "server_error (5xx), timeout, error.",,
+    "server_error (5xx), timeout, error.",
     ["platform", "operation", "outcome"],
 )
 CAMPAIGNS_PAGING = Gauge(
