@@ -1,7 +1,18 @@
-"""Clearbit-shaped Company API over the synthetic companies.
+"""Clearbit-shaped Company, Person and Combined APIs over the synthetic population.
 
 Mounted under ``/clearbit`` (so ``{SANDBOX_URL}/clearbit`` stands in for
-``https://company.clearbit.com``); every route needs ``Authorization: Bearer <key>``.
+``https://company.clearbit.com`` and ``https://person.clearbit.com``); every route needs
+``Authorization: Bearer <key>`` (or HTTP Basic with the key as user name).
+
+``GET /clearbit/v2/people/find?email=`` (documented: Person API)
+    200 with the person in Clearbit's field names (``id``, ``name`` {``fullName``,
+    ``givenName``, ``familyName``}, ``email``, ``location``, ``timeZone``, ``utcOffset``,
+    ``geo``, ``bio``, ``site``, ``avatar``, ``employment`` {``domain``, ``name``, ``title``,
+    ``role``, ``subRole``, ``seniority``}, ``facebook``, ``github``, ``twitter``,
+    ``linkedin``, ``googleplus``, ``gravatar``, ``fuzzy``, ``emailProvider``,
+    ``indexedAt``); 404 ``unknown_record``; 422 ``email_invalid``. A miss is not billed.
+``GET /clearbit/v2/combined/find?email=`` (documented: Combined API)
+    ``{"person": ..., "company": ...}`` (company null for a webmail address).
 
 ``GET /clearbit/v2/companies/find?domain=acme.io``
     200 with the company in Clearbit's field names: ``id``, ``name``, ``legalName``,
@@ -30,11 +41,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from .context import Context
+from .emails import WEBMAIL, normalise
 from .industries import clearbit_employees_range, clearbit_revenue_range
-from .population import Company, Population
-from .provider import Provider, ProviderError
+from .provider import Credential, Provider, ProviderError, basic_user, bearer_key, bill
+from .render import Company, Person
 
 NAME = "clearbit"
 #: Fixed so records are the same on every run (Clearbit reports when it last refreshed).
@@ -46,7 +59,23 @@ _ERROR_TYPES = {
     "rate_limit": "rate_limit",
     "not_found": "unknown_record",
     "invalid_params": "params_invalid",
+    "server_error": "api_error",
+    "unavailable": "api_error",
+    "timeout": "api_error",
 }
+#: Our function -> Clearbit employment (role, subRole); seniority -> Clearbit seniority.
+_ROLES = {
+    "Executive": ("leadership", "ceo"), "Engineering": ("engineering", "software_engineer"),
+    "Product": ("product", "product_manager"), "Data": ("engineering", "data_science"),
+    "Design": ("design", "ux_designer"), "IT": ("information_technology", "it"),
+    "Security": ("information_technology", "security"), "Sales": ("sales", "account_executive"),
+    "Customer Success": ("customer_service", "customer_success"),
+    "Marketing": ("marketing", "marketing_manager"), "Finance": ("finance", "accounting"),
+    "HR": ("human_resources", "recruiting"), "Operations": ("operations", "logistics"),
+    "Legal": ("legal", "legal_counsel"),
+}  # fmt: skip
+_SENIORITY = {"C-level": "executive", "VP": "executive", "Director": "director",
+              "Head": "director", "Manager": "manager"}  # fmt: skip
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -129,20 +158,153 @@ def company_record(company: Company) -> dict[str, Any]:
     }
 
 
-def provider(population: Population) -> Provider:
+def person_record(person: Person, email: str, context: Context) -> dict[str, Any]:
+    """A person in Clearbit's Person API field names."""
+    city, country, company = person.city, person.country, person.company
+    role, sub_role = _ROLES[person.role.function]
+    handle = person.slug.replace("-", "")
+    person_id = str(uuid.uuid5(_ID_NAMESPACE, f"person:{person.index}"))
+    return {
+        "id": person_id,
+        "name": {
+            "fullName": f"{person.first_name} {person.last_name}",
+            "givenName": person.first_name,
+            "familyName": person.last_name,
+        },
+        "email": email,
+        "location": f"{city.name}, {city.region_code}, {country.code}",
+        "timeZone": country.time_zone,
+        "utcOffset": country.utc_offset,
+        "geo": {
+            "city": city.name,
+            "state": city.region,
+            "stateCode": city.region_code,
+            "country": country.name,
+            "countryCode": country.code,
+            "lat": city.lat,
+            "lng": city.lng,
+        },
+        "bio": person.headline,
+        "site": None,
+        "avatar": f"https://d1ts43dypk8bqh.cloudfront.net/v1/avatars/{person_id}",
+        "employment": {
+            "domain": company.domain,
+            "name": company.name,
+            "title": person.title,
+            "role": role,
+            "subRole": sub_role,
+            "seniority": _SENIORITY.get(person.role.seniority),
+        },
+        "facebook": {"handle": handle if person.on_facebook else None},
+        "github": {
+            "handle": None,
+            "id": None,
+            "avatar": None,
+            "company": None,
+            "blog": None,
+            "followers": None,
+            "following": None,
+        },  # fmt: skip
+        "twitter": {
+            "handle": handle if person.on_x else None,
+            "id": None,
+            "bio": None,
+            "followers": None,
+            "following": None,
+            "statuses": None,
+            "favorites": None,
+            "location": None,
+            "site": None,
+            "avatar": None,
+        },  # fmt: skip
+        "linkedin": {"handle": f"in/{_vanity(person)}"},
+        "googleplus": {"handle": None},
+        "gravatar": {"handle": None, "urls": [], "avatar": None, "avatars": []},
+        "fuzzy": False,
+        "emailProvider": email.rpartition("@")[2] in WEBMAIL,
+        "indexedAt": INDEXED_AT,
+    }
+
+
+def _vanity(person: Person) -> str:
+    from .linkedin import vanity_name
+
+    return vanity_name(person)
+
+
+def credential_reader(context: Context):
+    async def read(request: Request) -> Credential | None:
+        authorization = request.headers.get("authorization")
+        key = bearer_key(authorization) or (basic_user(authorization) or (None, None))[0]
+        if key is None:
+            return None
+        if not context.keys.accepts(key):
+            raise ProviderError(401, error_body(401, "unauthorized", "Invalid API key"))
+        return Credential(key)
+
+    return read
+
+
+def _email_param(email: str | None) -> str:
+    if email is None or not email.strip():
+        raise ProviderError(422, error_body(422, "missing_field", "email is required"))
+    email = normalise(email)
+    local, at, domain = email.rpartition("@")
+    if not at or not local or "." not in domain:
+        raise ProviderError(
+            422, error_body(422, "email_invalid", f"{email!r} is not a valid email")
+        )
+    return email
+
+
+def provider(context: Context) -> Provider:
+    population = context.population
     router = APIRouter(prefix="/v2")
 
     @router.get("/companies/find")
-    def find_company(domain: str | None = None) -> dict[str, Any]:
+    def find_company(request: Request, domain: str | None = None) -> dict[str, Any]:
         if domain is None or not domain.strip():
             raise ProviderError(422, error_body(422, "missing_field", "domain is required"))
         key = normalise_domain(domain)
         if "." not in key or " " in key:
             message = f"{domain!r} is not a valid domain"
             raise ProviderError(422, error_body(422, "invalid_domain", message))
-        company = population.company_by_domain.get(key)
+        company = population.company_by_domain(key)
+        bill(request, "clearbit.company", billable=company is not None)
         if company is None:
             raise ProviderError(404, error_body(404, "not_found", f"Unknown domain {key}"))
         return company_record(company)
 
-    return Provider(name=NAME, router=router, error_body=error_body, validation_status=422)
+    def person_of(email: str) -> Person:
+        index = context.emails.person_by_email(email)
+        if index is None:
+            raise ProviderError(404, error_body(404, "not_found", "Unknown email address"))
+        return population.person(index)
+
+    @router.get("/people/find")
+    def find_person(request: Request, email: str | None = None) -> dict[str, Any]:
+        address = _email_param(email)
+        bill(request, "clearbit.person", billable=False)
+        person = person_of(address)
+        bill(request, "clearbit.person")
+        return person_record(person, address, context)
+
+    @router.get("/combined/find")
+    def find_combined(request: Request, email: str | None = None) -> dict[str, Any]:
+        address = _email_param(email)
+        bill(request, "clearbit.combined", billable=False)
+        person = person_of(address)
+        bill(request, "clearbit.combined")
+        webmail = address.rpartition("@")[2] in WEBMAIL
+        return {
+            "person": person_record(person, address, context),
+            "company": None if webmail else company_record(person.company),
+        }
+
+    return Provider(
+        name=NAME,
+        router=router,
+        error_body=error_body,
+        credential=credential_reader(context),
+        validation_status=422,
+    )

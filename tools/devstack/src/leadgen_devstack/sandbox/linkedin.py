@@ -1,34 +1,44 @@
-"""LinkedIn-shaped people search and profiles over the synthetic population.
+"""LinkedIn-shaped OAuth, people search, profiles and matched audiences over the population.
 
 Mounted under ``/linkedin`` (so ``{SANDBOX_URL}/linkedin`` stands in for
-``https://api.linkedin.com``); every route needs ``Authorization: Bearer <key>``.
+``https://api.linkedin.com``, and for ``https://www.linkedin.com`` for the token).
 
-``GET /linkedin/v2/people/search``
-    Query parameters, all optional, list ones repeatable (``title=CTO&title=VP%20Engineering``);
-    a criterion with several values matches when any value does:
+``POST /linkedin/oauth/v2/accessToken`` (documented: client credentials flow)
+    Form ``grant_type=client_credentials&client_id=..&client_secret=..`` ->
+    ``{"access_token", "expires_in"}``; 401 ``{"error": "invalid_client",
+    "error_description"}`` for an unknown client, 400 ``unsupported_grant_type`` /
+    ``invalid_request`` otherwise.
 
-    - ``keywords`` -- phrase; matches a profile (headline, summary, title, skills, company
-      name, industry) containing every word of it, lightly stemmed.
-    - ``title`` -- job title; normalised ("VP Engineering" = "VP of Engineering" =
-      "Vice President, Engineering"), matches a current title containing all its words.
-    - ``geo`` -- city, region, country, ISO country code, alias ("USA", "UK") or macro
-      region ("North America", "Western Europe", "APAC") of where the person lives.
-    - ``industry`` -- industry of the current employer ("Software", "SaaS", "Cloud
-      Computing", "Cybersecurity", ... or LinkedIn names like "Computer Software").
-    - ``companySize`` -- employee range of the current employer: "51-200", "10001+" or
-      LinkedIn's "SIZE_51_TO_200"; 400 when unparsable.
-    - ``start`` (default 0) and ``count`` (default 25, 0-50; 0 returns only the total).
+Every other route needs ``Authorization: Bearer <token>`` with a token from above, or
+(the adapters' older way) an API key; 401 for neither, ``EXPIRED_ACCESS_TOKEN`` for an
+expired token.
 
+``GET /linkedin/v2/people/search`` (modeled on Sales Navigator people search)
+    Criteria (linkedin_search.py): ``keywords``, ``title``, ``geo``/``geoId``,
+    ``industry``/``industryId``, ``companySize``, ``seniority``, ``activityLevel``, each
+    repeatable; values of one criterion are alternatives. ``start`` (default 0) and
+    ``count`` (default 25, 0-50; 0 returns only the total).
     Ranking: people matching every given criterion first, then those matching fewer, by
-    the number matched; ties by member id. People matching none are left out (with no
-    criterion at all, everyone matches). So paging from ``start=0`` yields all full
-    matches before any partial one, and every match exactly once.
-
+    the number matched; ties by member id; people matching none are left out (with no
+    criterion at all, everyone matches). Paging from ``start=0`` yields all full matches
+    before any partial one, and every match exactly once.
     Response: ``{"elements": [profile + "matchedCriteria"], "paging": {"start", "count",
     "total", "links"}, "metadata": {"criteria", "fullMatchTotal"}}``.
 
 ``GET /linkedin/v2/people/{id}``
     One profile by id (``li-000123``); 404 when unknown.
+
+``POST /linkedin/rest/dmpSegments`` (documented: Matched Audiences)
+    ``{"name", "account", "type", "sourcePlatform", "destinations"}`` -> 201, empty body,
+    the id in ``x-restli-id`` and ``Location``. ``GET /linkedin/rest/dmpSegments/{id}``
+    reads it (``inputCount``, ``matchedCount``, ``destinations[].audienceSize``);
+    ``POST /linkedin/rest/dmpSegments/{id}/users`` adds members:
+    ``{"elements": [{"action": "ADD", "userIds": [{"idType": "SHA256_EMAIL", "idValue"}]}]}``
+    (``idType`` ``LINKEDIN_MEMBER_ID`` with a member id is a sandbox extension).
+``POST /linkedin/rest/dmpSegments/{id}/lookalikes`` (modeled: LinkedIn retired lookalikes)
+    ``{"name", "locations": ["urn:li:geo:103644278"], "ratio": 0.01}`` -> 201
+    ``{"id", "sourceSegment", "audienceSize", "status"}``; 400 for a seed under 100 matched
+    members (audiences.py says how the size is estimated).
 
 A profile carries LinkedIn's field names (``id``, ``firstName``/``lastName``/``headline``
 as localized strings, ``localizedFirstName``, ``localizedLastName``, ``localizedHeadline``,
@@ -41,30 +51,37 @@ Errors follow LinkedIn: ``{"status", "serviceErrorCode", "code", "message"}``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request, Response
 
-from .geo import place_keys
+from .audiences import SeedTooSmall
+from .context import Context
+from .credentials import BadToken, InvalidClient
+from .geo import COUNTRIES, linkedin_geo_id
 from .industries import linkedin_staff_range
-from .matching import industry_key, parse_size, place_key, text_words, title_words
-from .population import Company, Person, Population, Position
-from .provider import Provider, ProviderError
+from .linkedin_search import PeopleQuery, PeopleSearch
+from .population import linkedin_id
+from .provider import Credential, Provider, ProviderError, bearer_key, bill, form_fields
+from .render import Company, Person, Position
 
 NAME = "linkedin"
 MAX_COUNT = 50
 DEFAULT_COUNT = 25
-CRITERIA = ("keywords", "title", "geo", "industry", "companySize")
+TOKEN_PREFIX = "AQ"
+CREATED_AT_MS = 1_736_467_200_000  # a fixed time keeps audience answers deterministic
 
 _ERRORS = {  # our code -> (serviceErrorCode, LinkedIn code)
     "unauthorized": (65600, "INVALID_ACCESS_TOKEN"),
+    "expired": (65601, "EXPIRED_ACCESS_TOKEN"),
     "rate_limit": (101, "TOO_MANY_REQUESTS"),
     "not_found": (404, "NOT_FOUND"),
     "invalid_params": (100, "INVALID_PARAM"),
+    "server_error": (0, "INTERNAL_SERVER_ERROR"),
+    "unavailable": (0, "SERVICE_UNAVAILABLE"),
+    "timeout": (0, "GATEWAY_TIMEOUT"),
 }
-_LANGUAGES = frozenset({"de", "fr", "nl", "pt", "es"})
+_LANGUAGES = frozenset({"de", "fr", "nl", "pt", "es", "it", "sv", "pl", "ja"})
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -78,132 +95,12 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
 
 
 def member_id(person: Person) -> str:
-    return f"li-{person.index:06d}"
+    return linkedin_id(person.index)
 
 
 def vanity_name(person: Person) -> str:
     # Multiplying by an odd constant mod 2**32 is a bijection: unique, random-looking.
     return f"{person.slug}-{person.index * 2_654_435_761 % 2**32:08x}"
-
-
-# -- search ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PeopleQuery:
-    """Normalised criteria; hashable, so ranked results are cached per query."""
-
-    keywords: tuple[frozenset[str], ...] = ()
-    titles: tuple[frozenset[str], ...] = ()
-    geos: frozenset[str] = frozenset()
-    industries: frozenset[str] = frozenset()
-    sizes: tuple[tuple[int, int], ...] = ()
-
-    @classmethod
-    def parse(
-        cls,
-        keywords: list[str],
-        titles: list[str],
-        geos: list[str],
-        industries: list[str],
-        sizes: list[str],
-    ) -> PeopleQuery:
-        """Raises ValueError for an unparsable company size."""
-        return cls(
-            keywords=_distinct(text_words(k) for k in keywords),
-            titles=_distinct(title_words(t) for t in titles),
-            geos=frozenset(place_key(g) for g in geos if g.strip()),
-            industries=frozenset(industry_key(i) for i in industries if i.strip()),
-            sizes=tuple(sorted({parse_size(s) for s in sizes if s.strip()})),
-        )
-
-    def criteria(self) -> tuple[str, ...]:
-        given = (self.keywords, self.titles, self.geos, self.industries, self.sizes)
-        return tuple(name for name, values in zip(CRITERIA, given, strict=True) if values)
-
-
-def _distinct(word_sets: Any) -> tuple[frozenset[str], ...]:
-    return tuple(sorted({words for words in word_sets if words}, key=sorted))
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What search compares, precomputed once per person."""
-
-    title: frozenset[str]
-    places: frozenset[str]
-    industry: str
-    employees: int
-
-
-def _entry(person: Person) -> _Entry:
-    company = person.company
-    return _Entry(
-        title=title_words(person.title),
-        places=place_keys(person.country, person.city),
-        industry=company.industry.name.lower(),
-        employees=company.employees,
-    )
-
-
-def _profile_words(person: Person) -> frozenset[str]:
-    company = person.company
-    parts = (
-        person.headline,
-        person.summary,
-        person.title,
-        *person.skills,
-        company.name,
-        company.industry.name,
-    )
-    return text_words(" ".join(parts))
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    people: tuple[tuple[int, tuple[str, ...]], ...]  # (person index, criteria matched)
-    criteria: tuple[str, ...]
-    full_matches: int
-
-
-class PeopleSearch:
-    def __init__(self, population: Population, cache_size: int = 128) -> None:
-        self.population = population
-        self.entries = tuple(_entry(person) for person in population.people)
-        self.rank = lru_cache(maxsize=cache_size)(self._rank)
-
-    @cached_property
-    def words(self) -> tuple[frozenset[str], ...]:
-        # Built on the first keyword search: it is the slow part of indexing.
-        return tuple(_profile_words(person) for person in self.population.people)
-
-    def _rank(self, query: PeopleQuery) -> Ranked:
-        criteria = query.criteria()
-        words = self.words if query.keywords else ()
-        hits = [
-            (index, matched)
-            for index, entry in enumerate(self.entries)
-            if (matched := _matched(query, entry, words[index] if words else frozenset()))
-            or not criteria
-        ]
-        hits.sort(key=lambda hit: (-len(hit[1]), hit[0]))
-        full = sum(1 for _, matched in hits if len(matched) == len(criteria))
-        return Ranked(tuple(hits), criteria, full)
-
-
-def _matched(query: PeopleQuery, entry: _Entry, words: frozenset[str]) -> tuple[str, ...]:
-    matched: list[str] = []
-    if query.keywords and any(phrase <= words for phrase in query.keywords):
-        matched.append("keywords")
-    if query.titles and any(title <= entry.title for title in query.titles):
-        matched.append("title")
-    if query.geos and not query.geos.isdisjoint(entry.places):
-        matched.append("geo")
-    if query.industries and entry.industry in query.industries:
-        matched.append("industry")
-    if query.sizes and any(low <= entry.employees <= high for low, high in query.sizes):
-        matched.append("companySize")
-    return tuple(matched)
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -269,6 +166,7 @@ def profile(person: Person) -> dict[str, Any]:
         "headline": _localized(person.headline, locale),
         "localizedHeadline": person.headline,
         "vanityName": vanity,
+        "profilePicture": {"displayImage": f"urn:li:digitalmediaAsset:{vanity.upper()[-8:]}"},
         "publicProfileUrl": f"https://www.linkedin.com/in/{vanity}",
         "location": {
             "city": person.city.name,
@@ -300,6 +198,234 @@ def profile(person: Person) -> dict[str, Any]:
     }
 
 
+# -- credentials -------------------------------------------------------------------------
+
+
+def credential_reader(context: Context):
+    async def read(request: Request) -> Credential | None:
+        key = bearer_key(request.headers.get("authorization"))
+        if key is None:
+            return None
+        try:
+            client = context.tokens.client_of(TOKEN_PREFIX, key)
+        except BadToken as bad:
+            code = "expired" if bad.expired else "unauthorized"
+            message = (
+                "The token used in the request has expired"
+                if bad.expired
+                else "Invalid access token"
+            )
+            raise ProviderError(401, error_body(401, code, message)) from bad
+        if client is not None:
+            return Credential(f"client:{client}")
+        if not context.keys.accepts(key):
+            raise ProviderError(401, error_body(401, "unauthorized", "Invalid access token"))
+        return Credential(key)
+
+    return read
+
+
+def _oauth_error(status: int, error: str, description: str) -> ProviderError:
+    return ProviderError(status, {"error": error, "error_description": description})
+
+
+# -- routes ------------------------------------------------------------------------------
+
+Repeated = Annotated[list[str], Query()]
+
+
+def provider(context: Context) -> Provider:
+    population = context.population
+    search = PeopleSearch(population, context.text)
+    router = APIRouter()
+
+    @router.post("/oauth/v2/accessToken")
+    async def access_token(request: Request) -> dict[str, Any]:
+        form = await form_fields(request)
+        grant_type, client_id = form.get("grant_type"), form.get("client_id")
+        client_secret = form.get("client_secret")
+        bill(request, "linkedin.token")
+        if grant_type != "client_credentials":
+            raise _oauth_error(
+                400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
+            )
+        if not client_id or not client_secret:
+            raise _oauth_error(400, "invalid_request", "client_id and client_secret are required")
+        try:
+            token, expires_in = context.tokens.issue(TOKEN_PREFIX, client_id, client_secret)
+        except InvalidClient as exc:
+            raise _oauth_error(401, "invalid_client", "Client authentication failed") from exc
+        return {"access_token": token, "expires_in": expires_in}
+
+    @router.get("/v2/people/search")
+    def search_people(
+        request: Request,
+        keywords: Repeated = [],  # noqa: B006 -- FastAPI copies defaults per request
+        title: Repeated = [],  # noqa: B006
+        geo: Repeated = [],  # noqa: B006
+        geo_id: Annotated[list[str], Query(alias="geoId")] = [],  # noqa: B006
+        industry: Repeated = [],  # noqa: B006
+        industry_id: Annotated[list[str], Query(alias="industryId")] = [],  # noqa: B006
+        company_size: Annotated[list[str], Query(alias="companySize")] = [],  # noqa: B006
+        seniority: Repeated = [],  # noqa: B006
+        activity_level: Annotated[list[str], Query(alias="activityLevel")] = [],  # noqa: B006
+        start: Annotated[int, Query(ge=0)] = 0,
+        count: Annotated[int, Query(ge=0, le=MAX_COUNT)] = DEFAULT_COUNT,
+    ) -> dict[str, Any]:
+        params = {
+            "keywords": keywords, "title": title, "geo": geo, "geoId": geo_id,
+            "industry": industry, "industryId": industry_id, "companySize": company_size,
+            "seniority": seniority, "activityLevel": activity_level,
+        }  # fmt: skip
+        try:
+            query = PeopleQuery.parse(params)
+        except ValueError as exc:
+            raise ProviderError(400, error_body(400, "invalid_params", str(exc))) from exc
+        bill(request, "linkedin.people_search")
+        ranked = search.rank(query)
+        page = ranked.order[start : start + count]
+        return {
+            "elements": [
+                {**profile(population.person(index)), "matchedCriteria": ranked.matched(index)}
+                for index in page
+            ],
+            "paging": {
+                "start": start,
+                "count": count,
+                "total": len(ranked),
+                "links": _links(request, start, count, len(ranked)),
+            },
+            "metadata": {"criteria": list(ranked.criteria), "fullMatchTotal": ranked.full_matches},
+        }
+
+    @router.get("/v2/people/{person_id}")
+    def get_person(request: Request, person_id: str) -> dict[str, Any]:
+        index = population.index_of(person_id) if person_id.startswith("li-") else None
+        if index is None:
+            message = f"Member {person_id} does not exist"
+            raise ProviderError(404, error_body(404, "not_found", message))
+        bill(request, "linkedin.profile")
+        return profile(population.person(index))
+
+    _audience_routes(router, context)
+    return Provider(
+        name=NAME,
+        router=router,
+        error_body=error_body,
+        credential=credential_reader(context),
+        validation_status=400,
+        public_paths=("/oauth/v2/accessToken",),
+    )
+
+
+def _audience_routes(router: APIRouter, context: Context) -> None:
+    audiences = context.audiences
+
+    def segment(segment_id: str):
+        found = audiences.get(NAME, segment_id)
+        if found is None:
+            raise ProviderError(
+                404, error_body(404, "not_found", f"DmpSegment {segment_id} not found")
+            )
+        return found
+
+    @router.post("/rest/dmpSegments", status_code=201)
+    def create_segment(request: Request, response: Response, body: Annotated[dict, Body()]) -> None:
+        missing = [f for f in ("name", "account", "type", "sourcePlatform") if not body.get(f)]
+        if missing:
+            raise ProviderError(
+                400, error_body(400, "invalid_params", f"missing fields: {missing}")
+            )
+        bill(request, "linkedin.audience")
+        created = audiences.create_seed(NAME, str(body["name"]), str(body["account"]))
+        response.headers["x-restli-id"] = created.id
+        response.headers["Location"] = f"/dmpSegments/{created.id}"
+
+    @router.get("/rest/dmpSegments/{segment_id}")
+    def get_segment(request: Request, segment_id: str) -> dict[str, Any]:
+        found = segment(segment_id)
+        bill(request, "linkedin.audience")
+        seed = found.kind == "seed"
+        size = len(found.members) * context.settings.reach_scale if seed else found.size
+        matched = len(found.members) if seed else size
+        return {
+            "id": int(found.id),
+            "name": found.name,
+            "account": found.account,
+            "accessPolicy": "PRIVATE",
+            "type": "USER" if seed else "LOOKALIKE",
+            "sourcePlatform": "LIST_UPLOAD" if seed else "LOOKALIKE",
+            "status": "READY",
+            "created": CREATED_AT_MS,
+            "lastModified": CREATED_AT_MS,
+            "inputCount": found.received,
+            "matchedCount": matched,
+            "destinations": [
+                {
+                    "destination": "LINKEDIN",
+                    "destinationSegmentId": f"urn:li:adSegment:{found.id}",
+                    "status": "READY",
+                    "audienceSize": size,
+                    "matchedCount": matched,
+                }
+            ],
+        }
+
+    @router.post("/rest/dmpSegments/{segment_id}/users")
+    def add_users(
+        request: Request, segment_id: str, body: Annotated[dict, Body()]
+    ) -> dict[str, Any]:
+        found = segment(segment_id)
+        results = []
+        for element in body.get("elements") or []:
+            people = [_member(context, user) for user in element.get("userIds") or []]
+            if element.get("action", "ADD") == "ADD":
+                audiences.add(found, people)
+            results.append({"status": 201})
+        bill(request, "linkedin.audience")
+        return {"elements": results}
+
+    @router.post("/rest/dmpSegments/{segment_id}/lookalikes", status_code=201)
+    def create_lookalike(
+        request: Request, response: Response, segment_id: str, body: Annotated[dict, Body()]
+    ) -> dict[str, Any]:
+        seed = segment(segment_id)
+        countries = _countries(body.get("locations") or [])
+        try:
+            created = audiences.lookalike(
+                NAME, seed, str(body.get("name") or f"Lookalike of {seed.name}"), countries,
+                float(body.get("ratio") or 0.01),
+            )  # fmt: skip
+        except SeedTooSmall as exc:
+            raise ProviderError(400, error_body(400, "invalid_params", str(exc))) from exc
+        bill(request, "linkedin.audience")
+        response.headers["x-restli-id"] = created.id
+        return {
+            "id": int(created.id),
+            "sourceSegment": f"urn:li:dmpSegment:{seed.id}",
+            "audienceSize": created.size,
+            "status": "READY",
+        }
+
+
+def _member(context: Context, user: dict[str, Any]) -> int | None:
+    kind, value = str(user.get("idType", "")), str(user.get("idValue", ""))
+    if kind == "SHA256_EMAIL":
+        return context.emails.by_sha256.get(value.lower())
+    if kind == "LINKEDIN_MEMBER_ID":
+        return context.population.index_of(value)
+    return None
+
+
+def _countries(locations: list[str]) -> tuple[str, ...]:
+    by_id = {linkedin_geo_id(c): c.code for c in COUNTRIES}
+    return tuple(
+        dict.fromkeys(
+            by_id[g] for loc in locations if (g := str(loc).removeprefix("urn:li:geo:")) in by_id
+        )
+    )
+
+
 def _links(request: Request, start: int, count: int, total: int) -> list[dict[str, Any]]:
     links = []
     if count and start + count < total:
@@ -316,63 +442,3 @@ def _links(request: Request, start: int, count: int, total: int) -> list[dict[st
         }
         for rel, at in links
     ]
-
-
-# -- routes ------------------------------------------------------------------------------
-
-Repeated = Annotated[list[str], Query()]
-
-
-def provider(population: Population) -> Provider:
-    search = PeopleSearch(population)
-    router = APIRouter(prefix="/v2")
-
-    @router.get("/people/search")
-    def search_people(
-        request: Request,
-        keywords: Repeated = [],  # noqa: B006 -- FastAPI copies defaults per request
-        title: Repeated = [],  # noqa: B006
-        geo: Repeated = [],  # noqa: B006
-        industry: Repeated = [],  # noqa: B006
-        company_size: Annotated[list[str], Query(alias="companySize")] = [],  # noqa: B006
-        start: Annotated[int, Query(ge=0)] = 0,
-        count: Annotated[int, Query(ge=0, le=MAX_COUNT)] = DEFAULT_COUNT,
-    ) -> dict[str, Any]:
-        try:
-            query = PeopleQuery.parse(keywords, title, geo, industry, company_size)
-        except ValueError as exc:
-            raise ProviderError(400, error_body(400, "invalid_params", str(exc))) from exc
-        ranked = search.rank(query)
-        page = ranked.people[start : start + count]
-        people = population.people
-        return {
-            "elements": [
-                {**profile(people[index]), "matchedCriteria": list(matched)}
-                for index, matched in page
-            ],
-            "paging": {
-                "start": start,
-                "count": count,
-                "total": len(ranked.people),
-                "links": _links(request, start, count, len(ranked.people)),
-            },
-            "metadata": {"criteria": list(ranked.criteria), "fullMatchTotal": ranked.full_matches},
-        }
-
-    @router.get("/people/{person_id}")
-    def get_person(person_id: str) -> dict[str, Any]:
-        index = _index_of(person_id, len(population.people))
-        if index is None:
-            message = f"Member {person_id} does not exist"
-            raise ProviderError(404, error_body(404, "not_found", message))
-        return profile(population.people[index])
-
-    return Provider(name=NAME, router=router, error_body=error_body, validation_status=400)
-
-
-def _index_of(person_id: str, size: int) -> int | None:
-    prefix, _, digits = person_id.partition("-")
-    if prefix != "li" or not digits.isdigit():
-        return None
-    index = int(digits)
-    return index if index < size and person_id == f"li-{index:06d}" else None

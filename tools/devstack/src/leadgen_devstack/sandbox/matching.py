@@ -8,7 +8,7 @@
   does not find "Software Engineer".
 - Keywords compare as sets of lightly stemmed words ("scaling engineering teams" finds
   "Scaling engineering team"); a phrase matches a profile containing all its words.
-- Places, industries and company sizes: see `place_key`, `industry_key`, `parse_size`.
+- Industries and company sizes: see `industry_key`, `parse_size` (places: geo.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from .industries import INDUSTRY_ALIASES, LINKEDIN_STAFF_RANGES
+from .shared_tables import text_key
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _TITLE_PHRASES = (
@@ -80,15 +81,11 @@ def text_words(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in set(_words(text)) - _TEXT_FILLER)
 
 
-def place_key(value: str) -> str:
-    """Criterion form of a place: lower case, single spaces ("North  America" -> ...)."""
-    return " ".join(value.lower().split())
-
-
 def industry_key(value: str) -> str:
-    """Criterion form of an industry, mapping LinkedIn's names ("Computer Software")."""
-    key = " ".join(value.lower().replace("_", " ").split())
-    return INDUSTRY_ALIASES.get(key, INDUSTRY_ALIASES.get(key.replace(" ", "_"), key))
+    """Our industry (lower case) for any name a criterion uses ("Computer Software" ->
+    "software"); an unknown name stays as given, so it matches no company."""
+    key = text_key(value)
+    return INDUSTRY_ALIASES.get(key, key)
 
 
 _RANGE = re.compile(r"^\s*(\d[\d,]*)\s*(?:-|to)\s*(\d[\d,]*)\s*(?:employees)?\s*$")

@@ -1,522 +1,250 @@
-"""A deterministic synthetic population of companies and the people who work there.
+"""A deterministic synthetic population: people, their employers, and who is who per platform.
 
-`build_population(size, seed)` draws everything from one seeded `random.Random`, in
-a fixed order, from tuples (never from sets, whose order changes with PYTHONHASHSEED),
-so the same size and seed give the same population on every run and machine.
+``build_population(size, seed)`` draws the searchable attributes of everyone as columns
+(generator.py, about 2 s for 200,000 people on one core) and renders a person or company
+as an object only when asked (render.py). The same (size, seed) always gives the same
+population, on every run and machine; within a process it is built once and shared, and
+``cache_dir`` keeps the columns in a file so a restarted server loads them in a blink.
 
-It is shaped for the sample ICP (CTO / VP Engineering / Director of Engineering / Head
-of Product at 51-1000 person Software, SaaS, Cloud or Cybersecurity companies in the US,
-UK or Canada): tech companies lean to those countries and to engineering leadership,
-so a few percent of people match every criterion and many more match some.
+Every person is on LinkedIn (``li-000123``); most are on Facebook and many on X, each
+with that platform's id. ``index_of`` maps any of those ids back to the person.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import random
-import unicodedata
-from bisect import bisect
-from dataclasses import dataclass
-from itertools import accumulate
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
 
-from .geo import COUNTRIES, City, Country
-from .industries import INDUSTRIES, Industry
-from .roles import ROLES, SKILLS, TECH_FUNCTIONS, Role
-from .vocabulary import (
-    AUDIENCES,
-    DEGREES,
-    FIELDS_OF_STUDY,
-    FIRST_NAMES,
-    ICP_PAIN_CONCERNS,
-    LAST_NAMES,
-    NAME_PREFIXES,
-    NAME_ROOTS,
-    OTHER_PAINS,
-    OTHER_TOPICS,
-    OTHER_VALUES,
-    SCHOOLS,
-    STREET_NAMES,
-    TECH_CONCERNS,
-    TECH_STACK,
-    TECH_VALUES,
-    TRIGGER_TOPICS,
-)
+from .generator import CompanyColumns, PeopleColumns, generate
+from .render import Company, Person, render_company, render_person
 
-DEFAULT_SIZE = 20_000
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = 200_000
 DEFAULT_SEED = 20_240_611
-#: "Now" of the population: founding years, tenures and graduations count back from it.
-REFERENCE_YEAR = 2025
-PEOPLE_PER_COMPANY = 6
+# Odd multipliers mod 2**32 are bijections: ids that look random yet map back to an index.
+_FACEBOOK_FACTOR = 2_654_435_761
+_X_FACTOR = 2_246_822_519
+_MASK = 2**32 - 1
+_FACEBOOK_BASE = 100_000_000_000_000
+_X_BASE = 1_400_000_000_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class Company:
-    index: int
-    name: str
-    domain: str
-    industry: Industry
-    employees: int
-    founded_year: int
-    country: Country
-    city: City
-    street_address: str
-    tags: tuple[str, ...]
-    tech: tuple[tuple[str, str], ...]  # (slug, category) as Clearbit reports them
-    raised: int  # total funding in USD, 0 when bootstrapped
-    annual_revenue: int  # estimated, USD
-    description: str
+def linkedin_id(index: int) -> str:
+    return f"li-{index:06d}"
 
 
-@dataclass(frozen=True, slots=True)
-class Education:
-    school: str
-    degree: str
-    field_of_study: str
-    start_year: int
-    end_year: int
+def facebook_id(index: int) -> str:
+    return str(_FACEBOOK_BASE + (index * _FACEBOOK_FACTOR & _MASK))
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    title: str
-    role: Role
-    company: Company
-    start_year: int
-    start_month: int
-    end_year: int | None  # None while current
+def x_id(index: int) -> str:
+    return str(_X_BASE + (index * _X_FACTOR & _MASK))
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
-    posts_last_30d: int
-    last_active_days: int
-    connections: int
-    followers: int
-    recent_topics: tuple[str, ...]
+def _unscramble(value: int, factor: int) -> int:
+    return value * pow(factor, -1, 2**32) & _MASK
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    index: int
-    first_name: str
-    last_name: str
-    slug: str  # ASCII "first-last", the base of vanity names and handles
-    age: int
-    country: Country
-    city: City
-    headline: str
-    summary: str
-    skills: tuple[str, ...]
-    positions: tuple[Position, ...]  # current first
-    education: Education
-    activity: Activity
+class _Lazy(Sequence):
+    """A read-only sequence whose items are rendered on access (and cached)."""
 
-    @property
-    def current(self) -> Position:
-        return self.positions[0]
+    def __init__(self, size: int, item) -> None:
+        self._size = size
+        self._item = item
 
-    @property
-    def company(self) -> Company:
-        return self.positions[0].company
+    def __len__(self) -> int:
+        return self._size
 
-    @property
-    def title(self) -> str:
-        return self.positions[0].title
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        return self._item(index)
+
+    def __iter__(self) -> Iterator:
+        return (self._item(i) for i in range(self._size))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Population:
     size: int
     seed: int
-    people: tuple[Person, ...]
-    companies: tuple[Company, ...]
-    company_by_domain: dict[str, Company]
+    people_columns: PeopleColumns
+    company_columns: CompanyColumns
+    _domains: dict[str, int] = field(repr=False)
 
-    def fingerprint(self) -> str:
-        """sha256 over every generated field: equal fingerprints mean equal populations."""
-        digest = hashlib.sha256()
-        for company in self.companies:
-            digest.update(repr(_company_row(company)).encode())
-        for person in self.people:
-            digest.update(repr(_person_row(person)).encode())
-        return digest.hexdigest()
+    @classmethod
+    def from_columns(cls, size: int, seed: int, people: PeopleColumns,
+                     companies: CompanyColumns) -> Population:  # fmt: skip
+        domains = {domain: i for i, domain in enumerate(companies.domain)}
+        return cls(size, seed, people, companies, domains)
 
+    # -- objects ------------------------------------------------------------------------
 
-def _company_row(c: Company) -> tuple[object, ...]:
-    return (
-        c.name,
-        c.domain,
-        c.industry.name,
-        c.employees,
-        c.founded_year,
-        c.country.code,
-        c.city.name,
-        c.street_address,
-        c.tags,
-        c.tech,
-        c.raised,
-        c.annual_revenue,
-        c.description,
-    )
+    @cached_property
+    def _person_cache(self):
+        return lru_cache(maxsize=65_536)(self._render_person)
 
+    @cached_property
+    def _company_cache(self):
+        return lru_cache(maxsize=65_536)(self._render_company)
 
-def _person_row(p: Person) -> tuple[object, ...]:
-    positions = tuple(
-        (q.title, q.company.index, q.start_year, q.start_month, q.end_year) for q in p.positions
-    )
-    return (
-        p.first_name,
-        p.last_name,
-        p.slug,
-        p.age,
-        p.country.code,
-        p.city.name,
-        p.headline,
-        p.summary,
-        p.skills,
-        positions,
-        p.education,
-        p.activity,
-    )
+    def _render_person(self, index: int) -> Person:
+        return render_person(
+            self.people_columns, index, self.seed, self.company, len(self.company_columns.name)
+        )
 
+    def _render_company(self, index: int) -> Company:
+        return render_company(self.company_columns, index, self.seed)
 
-class _Weighted:
-    """Weighted choice by bisecting cumulative weights (one rng.random() per draw)."""
-
-    def __init__(self, items: tuple, weights: tuple[float, ...]) -> None:
-        self.items = items
-        self.cumulative = tuple(accumulate(weights))
-        self.total = self.cumulative[-1]
-
-    def pick(self, rng: random.Random):
-        return self.items[bisect(self.cumulative, rng.random() * self.total)]
-
-
-# Country mix of companies: tech clusters in the US, UK and Canada.
-_COUNTRY_WEIGHTS = {
-    True: {
-        "US": 45,
-        "GB": 13,
-        "CA": 8,
-        "DE": 7,
-        "FR": 5,
-        "NL": 4,
-        "IN": 8,
-        "AU": 5,
-        "BR": 3,
-        "ES": 2,
-    },
-    False: {
-        "US": 30,
-        "GB": 10,
-        "CA": 6,
-        "DE": 11,
-        "FR": 9,
-        "NL": 4,
-        "IN": 13,
-        "AU": 6,
-        "BR": 7,
-        "ES": 4,
-    },
-}
-# Employee bands (low, high, weight) for tech and other companies.
-_SIZE_BANDS = {
-    True: (
-        (2, 10, 9),
-        (11, 50, 24),
-        (51, 200, 29),
-        (201, 500, 18),
-        (501, 1000, 9),
-        (1001, 5000, 7),
-        (5001, 10000, 2),
-        (10001, 60000, 2),
-    ),
-    False: (
-        (2, 10, 10),
-        (11, 50, 22),
-        (51, 200, 24),
-        (201, 500, 16),
-        (501, 1000, 10),
-        (1001, 5000, 11),
-        (5001, 10000, 4),
-        (10001, 120000, 3),
-    ),
-}
-# Age range per seniority: (youngest, oldest, most common).
-_AGES = {
-    "C-level": (33, 64, 46),
-    "VP": (33, 62, 44),
-    "Director": (31, 60, 42),
-    "Head": (29, 58, 39),
-    "Manager": (27, 60, 36),
-    "Senior IC": (26, 60, 34),
-    "IC": (21, 50, 28),
-}
-_HEADLINE_STYLES = 4
-_LEADERS = frozenset({"C-level", "VP", "Director", "Head"})
-
-
-class _Generator:
-    def __init__(self, size: int, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.size = size
-        self.industries = _Weighted(INDUSTRIES, tuple(i.weight for i in INDUSTRIES))
-        self.countries = {
-            tech: _Weighted(COUNTRIES, tuple(weights[c.code] for c in COUNTRIES))
-            for tech, weights in _COUNTRY_WEIGHTS.items()
-        }
-        self.sizes = {
-            tech: _Weighted(bands, tuple(band[2] for band in bands))
-            for tech, bands in _SIZE_BANDS.items()
-        }
-        self.roles = {
-            True: _Weighted(ROLES, tuple(r.tech_weight for r in ROLES)),
-            False: _Weighted(ROLES, tuple(r.other_weight for r in ROLES)),
-        }
-        self.roles_by_function = {fn: tuple(r for r in ROLES if r.function == fn) for fn in SKILLS}
-        self.ascii = {
-            name: _ascii_slug(name)
-            for names in (*FIRST_NAMES.values(), *LAST_NAMES.values())
-            for name in names
-        }
-        self.domains: set[str] = set()
-        self.taken_roles: set[tuple[int, str]] = set()
-
-    # -- companies -------------------------------------------------------------------
-
-    def companies(self, count: int) -> tuple[Company, ...]:
-        return tuple(self.company(index) for index in range(count))
+    def person(self, index: int) -> Person:
+        return self._person_cache(index)
 
     def company(self, index: int) -> Company:
-        rng = self.rng
-        industry: Industry = self.industries.pick(rng)
-        country: Country = self.countries[industry.tech].pick(rng)
-        city = rng.choice(country.cities)
-        low, high, _ = self.sizes[industry.tech].pick(rng)
-        employees = int(math.exp(rng.uniform(math.log(low), math.log(high + 1))))
-        name, domain = self.company_name(industry, country)
-        founded = self.founded_year(industry, employees)
-        raised = self.funding(industry, employees)
-        per_head = rng.uniform(120_000, 280_000) if industry.tech else rng.uniform(60_000, 200_000)
-        stack = rng.sample(TECH_STACK[industry.tech], rng.randint(3, 8))
-        tags = industry.tags + (("Venture Capital Backed",) if raised else ())
-        description = (
-            f"{name} builds {industry.offering} for {rng.choice(AUDIENCES)}. "
-            f"Founded in {founded}, headquartered in {city.name}, {country.name}."
-        )
-        return Company(
-            index=index,
-            name=name,
-            domain=domain,
-            industry=industry,
-            employees=employees,
-            founded_year=founded,
-            country=country,
-            city=city,
-            street_address=f"{rng.randint(1, 999)} {rng.choice(STREET_NAMES)}",
-            tags=tags,
-            tech=tuple(stack),
-            raised=raised,
-            annual_revenue=int(employees * per_head),
-            description=description,
-        )
+        return self._company_cache(index)
 
-    def company_name(self, industry: Industry, country: Country) -> tuple[str, str]:
-        rng = self.rng
-        for attempt in range(50):
-            stem = rng.choice(NAME_PREFIXES) + rng.choice(NAME_ROOTS)
-            if attempt >= 10:  # the name space is crowded: number the stem
-                stem += str(rng.randint(2, 99))
-            tld = rng.choice(industry.tlds + (country.tld,))
-            domain = f"{stem.lower()}.{tld}"
-            if domain not in self.domains:
-                self.domains.add(domain)
-                word = rng.choice(industry.name_words)
-                return (f"{stem} {word}" if word else stem), domain
-        raise RuntimeError("could not find a free company domain")
+    @cached_property
+    def people(self) -> Sequence[Person]:
+        return _Lazy(self.size, self.person)
 
-    def founded_year(self, industry: Industry, employees: int) -> int:
-        # Tech companies are young; big companies are older than small ones.
-        youngest = REFERENCE_YEAR - 1 - min(30, int(math.log10(employees) * 6))
-        oldest = 1995 if industry.tech else 1950
-        return self.rng.randint(oldest, max(oldest, youngest))
+    @cached_property
+    def companies(self) -> Sequence[Company]:
+        return _Lazy(len(self.company_columns.name), self.company)
 
-    def funding(self, industry: Industry, employees: int) -> int:
-        if self.rng.random() >= (0.7 if industry.tech else 0.2):
-            return 0
-        millions = employees * self.rng.uniform(0.05, 0.4)
-        return int(round(min(millions, 2_000) * 1_000_000, -5))
+    def company_by_domain(self, domain: str) -> Company | None:
+        index = self._domains.get(domain)
+        return None if index is None else self.company(index)
 
-    # -- people ----------------------------------------------------------------------
+    @cached_property
+    def company_people(self) -> tuple[tuple[int, ...], ...]:
+        """Company index -> its people's indexes, in index order."""
+        members: list[list[int]] = [[] for _ in self.company_columns.name]
+        for person, company in enumerate(self.people_columns.company):
+            members[company].append(person)
+        return tuple(tuple(people) for people in members)
 
-    def people(self, companies: tuple[Company, ...]) -> tuple[Person, ...]:
-        # Bigger companies have more members, but far from proportionally to headcount.
-        employers = _Weighted(companies, tuple(c.employees**0.35 for c in companies))
-        return tuple(
-            self.person(index, employers.pick(self.rng), companies) for index in range(self.size)
-        )
+    # -- ids ----------------------------------------------------------------------------
 
-    def person(self, index: int, company: Company, companies: tuple[Company, ...]) -> Person:
-        rng = self.rng
-        role = self.role(company)
-        title = rng.choice(role.spellings)
-        # Most people live where their employer is; some work remotely from elsewhere.
-        if rng.random() < 0.88:
-            country, city = company.country, company.city
+    def index_of(self, person_id: str | int) -> int | None:
+        """The person behind a LinkedIn, Facebook or X id (or an index); None if nobody."""
+        if isinstance(person_id, int):
+            index = person_id
+        elif person_id.startswith("li-"):
+            digits = person_id[3:]
+            index = int(digits) if digits.isdigit() and len(digits) >= 6 else -1
+            if linkedin_id(index) != person_id:
+                return None
+        elif person_id.isdigit() and len(person_id) == 15:
+            index = _unscramble(int(person_id) - _FACEBOOK_BASE, _FACEBOOK_FACTOR)
+            if facebook_id(index) != person_id or not self.on_facebook(index):
+                return None
+        elif person_id.isdigit() and len(person_id) == 19:
+            index = _unscramble(int(person_id) - _X_BASE, _X_FACTOR)
+            if x_id(index) != person_id or not self.on_x(index):
+                return None
         else:
-            country = self.countries[company.industry.tech].pick(rng)
-            city = rng.choice(country.cities)
-        # Names follow the country, with a share of English names everywhere (migration).
-        locale = country.locale if rng.random() < 0.9 else "en"
-        first = rng.choice(FIRST_NAMES[locale])
-        last = rng.choice(LAST_NAMES[locale])
-        low, high, mode = _AGES[role.seniority]
-        age = int(rng.triangular(low, high, mode))
-        tech_minded = role.function in TECH_FUNCTIONS
-        pains = self.pains(role, company)
-        skills = tuple(
-            rng.sample(SKILLS[role.function], min(len(SKILLS[role.function]), rng.randint(4, 7)))
-        )
-        current = Position(title, role, company, *self.start(age), None)
-        positions = (current, *self.previous(current, companies))
-        return Person(
-            index=index,
-            first_name=first,
-            last_name=last,
-            slug=f"{self.ascii[first]}-{self.ascii[last]}",
-            age=age,
-            country=country,
-            city=city,
-            headline=self.headline(title, company, pains, skills),
-            summary=self.summary(role, title, company, city, pains, tech_minded),
-            skills=skills,
-            positions=positions,
-            education=self.education(age, country, tech_minded),
-            activity=self.activity(role, company),
-        )
+            return None
+        return index if 0 <= index < self.size else None
 
-    def role(self, company: Company) -> Role:
-        # One CEO, one CTO, ... per company: a taken C-level seat draws again.
-        for _ in range(8):
-            role: Role = self.roles[company.industry.tech].pick(self.rng)
-            seat = (company.index, role.spellings[0])
-            if not role.unique_per_company or seat not in self.taken_roles:
-                self.taken_roles.add(seat)
-                return role
-        return self.roles_by_function["Engineering"][-1]
+    def on_facebook(self, index: int) -> bool:
+        return 0 <= index < self.size and bool(self.people_columns.platforms[index] & 1)
 
-    def pains(self, role: Role, company: Company) -> tuple[str, str]:
-        rng = self.rng
-        tech_minded = role.function in TECH_FUNCTIONS
-        if not tech_minded or rng.random() >= (0.9 if company.industry.tech else 0.45):
-            first, second = rng.sample(OTHER_PAINS, 2)
-            return first, second
-        # Tech leaders at tech companies mostly name one of the ICP's pains first.
-        core = company.industry.tech and role.seniority in _LEADERS and rng.random() < 0.9
-        concerns = rng.sample(range(len(TECH_CONCERNS)), 2)
-        if core:
-            concerns[0] = rng.randrange(ICP_PAIN_CONCERNS)
-            if concerns[1] == concerns[0]:
-                concerns[1] = len(TECH_CONCERNS) - 1 - concerns[0]
-        first, second = (self.wording(TECH_CONCERNS[concern]) for concern in concerns)
-        return first, second
+    def on_x(self, index: int) -> bool:
+        return 0 <= index < self.size and bool(self.people_columns.platforms[index] & 2)
 
-    def wording(self, phrasings: tuple[str, ...]) -> str:
-        return phrasings[0] if self.rng.random() < 0.6 else self.rng.choice(phrasings)
-
-    def start(self, age: int) -> tuple[int, int]:
-        tenure = min(age - 21, int(self.rng.expovariate(1 / 3.0)))
-        return REFERENCE_YEAR - tenure, self.rng.randint(1, 12)
-
-    def previous(self, current: Position, companies: tuple[Company, ...]) -> tuple[Position, ...]:
-        rng = self.rng
-        if rng.random() >= 0.7 or current.start_year <= REFERENCE_YEAR - 30:
-            return ()
-        role = rng.choice(self.roles_by_function[current.role.function])
-        start = current.start_year - rng.randint(1, 6)
-        return (
-            Position(
-                role.spellings[0],
-                role,
-                rng.choice(companies),
-                start,
-                rng.randint(1, 12),
-                current.start_year,
-            ),
-        )
-
-    def headline(
-        self, title: str, company: Company, pains: tuple[str, str], skills: tuple[str, ...]
-    ) -> str:
-        style = self.rng.randrange(_HEADLINE_STYLES)
-        if style == 0:
-            return f"{title} at {company.name}"
-        if style == 1:
-            return f"{title} @ {company.name} | {pains[0][:1].upper()}{pains[0][1:]}"
-        if style == 2:
-            return f"{title} | {' | '.join(skills[:2])}"
-        return f"{title} at {company.name} | {company.industry.name}"
-
-    def summary(
-        self,
-        role: Role,
-        title: str,
-        company: Company,
-        city: City,
-        pains: tuple[str, str],
-        tech_minded: bool,
-    ) -> str:
-        values = TECH_VALUES if tech_minded else OTHER_VALUES
-        verb = "work on" if role.seniority in ("IC", "Senior IC") else "lead"
-        return (
-            f"{title} at {company.name}, a {company.industry.name} company in {city.name}. "
-            f"I {verb} {role.function.lower()} with a focus on {pains[0]} and {pains[1]}. "
-            f"{self.rng.choice(values)}"
-        )
-
-    def education(self, age: int, country: Country, tech_minded: bool) -> Education:
-        rng = self.rng
-        degree = rng.choice(DEGREES)
-        years = 4 if degree.startswith("Bachelor") else 6 if degree == "PhD" else 5
-        end = REFERENCE_YEAR - age + 22 + years - 4
-        return Education(
-            rng.choice(SCHOOLS[country.code]),
-            degree,
-            rng.choice(FIELDS_OF_STUDY[tech_minded]),
-            end - years,
-            end,
-        )
-
-    def activity(self, role: Role, company: Company) -> Activity:
-        rng = self.rng
-        leader = role.seniority in _LEADERS
-        mean_posts = (6.0 if leader else 2.5) * (1.4 if company.industry.tech else 1.0)
-        posts = min(60, int(rng.expovariate(1 / mean_posts)))
-        last_active = 0 if posts and rng.random() < 0.5 else min(365, int(rng.expovariate(1 / 12)))
-        connections = min(30_000, int(rng.lognormvariate(6.3 if leader else 5.6, 0.8)))
-        followers = int(connections * rng.uniform(0.8, 3.5 if leader else 1.6))
-        topics = TRIGGER_TOPICS if company.industry.tech and rng.random() < 0.6 else OTHER_TOPICS
-        recent = tuple(rng.sample(topics, min(posts, 2)))
-        return Activity(posts, last_active, max(connections, 12), followers, recent)
+    def fingerprint(self) -> str:
+        """sha256 over every column: equal fingerprints mean equal populations."""
+        return _digest(self.people_columns, self.company_columns)
 
 
-def _ascii_slug(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "".join(ch if ch.isalnum() else "-" for ch in folded.lower()).strip("-")
+def _digest(people: PeopleColumns, companies: CompanyColumns) -> str:
+    digest = hashlib.sha256()
+    for columns in (people, companies):
+        for name in columns.__dataclass_fields__:
+            value = getattr(columns, name)
+            parts = value if isinstance(value, tuple) else (value,)
+            for part in parts:
+                digest.update(part.encode() if isinstance(part, str) else bytes(part))
+    return digest.hexdigest()
 
 
-def build_population(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED) -> Population:
-    """People and their companies; the same (size, seed) always gives the same population."""
+# -- building and caching ------------------------------------------------------------------
+
+_BUILT: dict[tuple[int, int], Population] = {}
+_LOCK = threading.Lock()
+_SOURCES = (
+    "generator.py", "personas.py", "personas.json", "roles.py", "industries.py", "geo.py",
+    "concerns.py", "vocabulary.py", "shared_tables.py",
+)  # fmt: skip
+_SHARED = (
+    "facebook_interests.json", "facebook_behaviors.json", "locations.json",
+)  # fmt: skip
+
+
+def _code_version() -> str:
+    """Digest of everything the columns depend on: a changed generator invalidates caches."""
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        digest.update((here / name).read_bytes())
+    shared = resources.files("leadgen_common.criteria").joinpath("data")
+    for name in _SHARED:
+        digest.update(shared.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _load(path: Path) -> tuple[PeopleColumns, CompanyColumns] | None:
+    try:
+        with path.open("rb") as file:
+            people, companies = pickle.load(file)  # noqa: S301 -- our own file, keyed by digest
+        return people, companies
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def _store(path: Path, columns: tuple[PeopleColumns, CompanyColumns]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(columns, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)  # atomic: a concurrent reader sees all or nothing
+    except OSError as exc:
+        logger.warning("could not cache the population in %s: %s", path, exc)
+
+
+def build_population(
+    size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, cache_dir: Path | None = None
+) -> Population:
+    """The population of ``size`` people for ``seed``: built once per process, and read
+    from (or written to) ``cache_dir/population-<size>-<seed>-<version>.pickle`` if given."""
     if size < 1:
         raise ValueError("population size must be positive")
-    generator = _Generator(size, seed)
-    companies = generator.companies(max(20, size // PEOPLE_PER_COMPANY))
-    people = generator.people(companies)
-    return Population(
-        size=size,
-        seed=seed,
-        people=people,
-        companies=companies,
-        company_by_domain={company.domain: company for company in companies},
-    )
+    with _LOCK:
+        built = _BUILT.get((size, seed))
+        if built is not None:
+            return built
+        path = (
+            cache_dir / f"population-{size}-{seed}-{_code_version()}.pickle" if cache_dir else None
+        )
+        columns = _load(path) if path and path.exists() else None
+        if columns is None:
+            columns = generate(size, seed)
+            if path:
+                _store(path, columns)
+        population = Population.from_columns(size, seed, *columns)
+        _BUILT[size, seed] = population
+        return population
