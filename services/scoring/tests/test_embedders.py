@@ -169,3 +169,9 @@ async def test_openai_is_never_sent_an_empty_input(openai_server):
     assert state.requests == []
     with pytest.raises(ValueError, match="batch_size"):
         openai_embedder(url, batch_size=2049)
+
+
+def test_idle_model_threads_sleep_rather_than_spin(onnx_embedder):
+    # Spinning threads would take CPU from the services sharing the machine between runs.
+    options = onnx_embedder.session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
