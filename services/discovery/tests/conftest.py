@@ -5,7 +5,8 @@
 - ``FakeSearch`` is a platform's people search over a ranked list of people, with hooks
   to fail, or to run code after a given page (a control message arriving mid-campaign);
 - ``Recorder`` is the publisher (the bus), keeping every envelope;
-- ``make_limiter`` is the real rate limiter over a real Valkey (one per session).
+- ``make_limiter`` is the real rate limiter over a real Valkey (one per session);
+- ``sandbox`` is the real sandbox provider server in process, on ``fake_time``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from leadgen_common.contracts import Envelope, Platform, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectProfile
+from leadgen_common.http_retry import RetryPolicy
 from leadgen_common.ratelimit import BucketLimit, LimitTable, RateLimiter
 from leadgen_common.testing.fixtures import MigratedUrls
 from leadgen_common.testing.valkey import running_valkey
+from leadgen_devstack.sandbox.app import create_app as create_sandbox
+from leadgen_devstack.sandbox.population import build_population
+from leadgen_devstack.sandbox.settings import SandboxSettings
+from leadgen_discovery.adapters.platform_api import PlatformApi
 from leadgen_discovery.domain.cursors import (
     CampaignCursors,
     ControlStatus,
@@ -286,7 +293,7 @@ def make_pager(store: MemoryCursorStore, recorder: Recorder):
             {search.platform: search for search in searches},
             recorder,
             owner=owner,
-            page_size=page_size,
+            page_sizes=dict.fromkeys(Platform, page_size),
             pause_poll_s=0.01,
             wakeup=lambda campaign_id: wakeups.setdefault(campaign_id, asyncio.Event()),
         )
@@ -353,3 +360,77 @@ async def make_limiter(valkey_url: str) -> AsyncIterator[Callable[..., RateLimit
 
 #: Buckets a test does not configure: never the reason anything waits.
 UNLIMITED = BucketLimit(limit=1_000_000, window_s=60)
+
+
+# -- the sandbox provider server in process, on a clock the test moves
+
+
+class FakeTime:
+    """Drives the sandbox (quota windows, token expiry) and an adapter's sleeps, retry
+    cool-downs and token cache: waiting out a Retry-After costs no wall time."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(scope="session")
+def population():
+    return build_population(2_000)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+async def sandbox(population, fake_time) -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
+    """``sandbox(**settings)``: a client of a fresh sandbox app (base ``http://sandbox``)."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(**settings: Any) -> httpx.AsyncClient:
+        configured = SandboxSettings(population=len(population.people), **settings)
+        app = create_sandbox(configured, population, clock=fake_time.clock)
+        transport = httpx.ASGITransport(app=app)
+        clients.append(httpx.AsyncClient(transport=transport, base_url="http://sandbox"))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def make_api(make_limiter, fake_time) -> Callable[..., PlatformApi]:
+    """``make_api(platform, http, policy=..., limiter=...)`` on the test's fake time."""
+
+    def make(
+        platform: Platform,
+        http: httpx.AsyncClient,
+        policy: RetryPolicy = SANDBOX_POLICY,
+        limiter: RateLimiter | None = None,
+    ) -> PlatformApi:
+        return PlatformApi(
+            platform,
+            http,
+            limiter=limiter or make_limiter(),
+            policy=policy,
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+        )
+
+    return make
+
+
+#: Retries as the service makes them, with a Retry-After up to a minute waited.
+SANDBOX_POLICY = RetryPolicy(
+    attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25
+)

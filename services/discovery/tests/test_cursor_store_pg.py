@@ -204,7 +204,7 @@ async def test_the_paging_loop_on_postgres_is_exact_and_resumes_elsewhere(
             {LINKEDIN: search},
             recorder,
             owner=owner,
-            page_size=10,
+            page_sizes=dict.fromkeys(Platform, 10),
             pause_poll_s=0.01,
             wakeup=lambda _: event,
         )

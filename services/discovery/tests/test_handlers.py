@@ -44,7 +44,7 @@ class Harness:
             searches,
             self.bus,
             owner="replica-t",
-            page_size=10,
+            page_sizes=dict.fromkeys(Platform, 10),
             pause_poll_s=0.01,
             wakeup=self.supervisor.wakeup,
         )

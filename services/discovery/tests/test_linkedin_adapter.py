@@ -2,8 +2,9 @@
 OAuth client credentials, paging, mapping, filters, 429s and token refresh; and against
 scripted answers for 5xx, timeouts and junk. The rate limiter is a real one (Valkey).
 
-One clock drives the sandbox (its per-minute quota, its token expiry) and the adapter's
-sleeps and token cache, so waiting out a Retry-After or a token's life costs no wall time.
+``fake_time`` drives the sandbox (its per-minute quota, its token expiry) and the
+adapter's sleeps and token cache, so waiting out a Retry-After or a token's life costs
+no wall time.
 """
 
 from __future__ import annotations
@@ -12,37 +13,21 @@ import httpx
 import pytest
 from leadgen_common.contracts import Icp, Platform
 from leadgen_common.criteria import translate
-from leadgen_common.http_retry import RetryPolicy
 from leadgen_common.samples import sample_icp_path
-from leadgen_devstack.sandbox.app import create_app
-from leadgen_devstack.sandbox.population import build_population
-from leadgen_devstack.sandbox.settings import SandboxSettings
 from leadgen_discovery.adapters.linkedin import LinkedInPeopleSearch
 from leadgen_discovery.adapters.oauth import ClientCredentials
 from leadgen_discovery.adapters.platform_api import NO_WAITS, PlatformApi
 from leadgen_discovery.ports import PageRequest, PlatformUnavailable, SearchPage
 from pydantic import SecretStr
 
-POLICY = RetryPolicy(attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25)
 pytestmark = pytest.mark.timeout(60)
+BASE = "http://sandbox/linkedin"
 
 
-class Time:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture(scope="module")
-def population():
-    return build_population(2_000)
+class StoppedClock:
+    @staticmethod
+    def clock() -> float:
+        return 0.0
 
 
 def sample_criteria() -> dict:
@@ -50,10 +35,7 @@ def sample_criteria() -> dict:
     return translate(icp, Platform.LINKEDIN).criteria
 
 
-def adapter(
-    http: httpx.AsyncClient, limiter, time: Time, base: str, secret: str = "sandbox-secret"
-):
-    api = PlatformApi(Platform.LINKEDIN, http, limiter=limiter, policy=POLICY, sleep=time.sleep)
+def adapter(api: PlatformApi, time, base: str, secret: str = "sandbox-secret"):
     credentials = ClientCredentials(
         api,
         token_url=f"{base}/oauth/v2/accessToken",
@@ -65,31 +47,40 @@ def adapter(
     return LinkedInPeopleSearch(api, base_url=base, credentials=credentials)
 
 
-def against_sandbox(population, limiter, time: Time, *, secret="sandbox-secret", **settings):
-    sandbox = SandboxSettings(population=len(population.people), **settings)
-    app = create_app(sandbox, population, clock=time.clock)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
-    return http, adapter(http, limiter, time, "http://sandbox/linkedin", secret)
+@pytest.fixture
+def linkedin(sandbox, make_api, fake_time):
+    """``linkedin(secret=..., **sandbox_settings)``: (sandbox client, adapter)."""
+
+    def make(secret: str = "sandbox-secret", **settings):
+        http = sandbox(**settings)
+        return http, adapter(make_api(Platform.LINKEDIN, http), fake_time, BASE, secret)
+
+    return make
 
 
-def scripted(limiter, *answers):
-    """An adapter whose searches get ``answers`` in turn (a Response or an exception);
-    the token endpoint always answers."""
-    script = list(answers)
-    seen: list[httpx.Request] = []
+@pytest.fixture
+def scripted(make_api, fake_time):
+    """``scripted(*answers)``: an adapter whose searches get ``answers`` in turn (a
+    Response or an exception); the token endpoint always answers."""
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/accessToken"):
-            return httpx.Response(200, json={"access_token": "tok", "expires_in": 1800})
-        seen.append(request)
-        reply = script.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
+    def make(*answers):
+        script = list(answers)
+        seen: list[httpx.Request] = []
 
-    time = Time()
-    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return adapter(http, limiter, time, "http://li.test"), seen, time
+        def answer(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/accessToken"):
+                return httpx.Response(200, json={"access_token": "tok", "expires_in": 1800})
+            seen.append(request)
+            reply = script.pop(0)
+            if isinstance(reply, Exception):
+                raise reply
+            return reply
+
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        api = make_api(Platform.LINKEDIN, http)
+        return adapter(api, fake_time, "http://li.test"), seen, fake_time
+
+    return make
 
 
 def page(elements: list[dict], total: int) -> httpx.Response:
@@ -110,8 +101,8 @@ async def every_page(search, criteria, count: int = 50) -> list[SearchPage]:
             return pages
 
 
-async def test_pages_the_sample_icp_to_exhaustion_each_person_once(population, make_limiter):
-    http, search = against_sandbox(population, make_limiter(), Time())
+async def test_pages_the_sample_icp_to_exhaustion_each_person_once(linkedin):
+    http, search = linkedin()
     criteria, warnings = search.usable(sample_criteria())
     async with http:
         pages = await every_page(search, criteria)
@@ -124,7 +115,7 @@ async def test_pages_the_sample_icp_to_exhaustion_each_person_once(population, m
     assert warnings == []  # every criterion of the sample ICP is a filter LinkedIn takes
 
 
-async def test_sends_names_or_ids_and_never_warns_about_their_twins(make_limiter):
+async def test_sends_names_or_ids_and_never_warns_about_their_twins(scripted):
     criteria = {
         "titles": ["CTO"],
         "seniorities": ["CXO"],
@@ -135,7 +126,7 @@ async def test_sends_names_or_ids_and_never_warns_about_their_twins(make_limiter
         "industryIds": ["4"],
         "activityLevel": "high",
     }
-    search, seen, _ = scripted(make_limiter(), page([], 0), page([], 0))
+    search, seen, _ = scripted(page([], 0), page([], 0))
     sent, warnings = search.usable(criteria)
     assert warnings == []
     await search_page(search, sent, 0, 10)
@@ -154,8 +145,8 @@ async def test_sends_names_or_ids_and_never_warns_about_their_twins(make_limiter
     assert ids.get_list("industryId") == ["4"] and "geo" not in ids
 
 
-async def test_seniority_and_activity_filters_reach_the_sandbox(population, make_limiter):
-    http, search = against_sandbox(population, make_limiter(), Time())
+async def test_seniority_and_activity_filters_reach_the_sandbox(linkedin, population):
+    http, search = linkedin()
     async with http:
         result = await search_page(search, {"seniorities": ["CXO"], "activityLevel": "high"}, 0, 50)
         raw = await http.get(
@@ -170,8 +161,8 @@ async def test_seniority_and_activity_filters_reach_the_sandbox(population, make
     ]
 
 
-async def test_maps_the_linkedin_member_shape_to_a_profile(population, make_limiter):
-    http, search = against_sandbox(population, make_limiter(), Time())
+async def test_maps_the_linkedin_member_shape_to_a_profile(linkedin):
+    http, search = linkedin()
     async with http:
         result = await search_page(search, {"titles": ["CTO"]}, 0, 5)
         member = (
@@ -195,16 +186,16 @@ async def test_maps_the_linkedin_member_shape_to_a_profile(population, make_limi
     assert "CTO" in profile.title
 
 
-def test_criteria_the_search_cannot_send_become_warnings(make_limiter):
-    search, _, _ = scripted(make_limiter())
+def test_criteria_the_search_cannot_send_become_warnings(scripted):
+    search, _, _ = scripted()
     sent, warnings = search.usable({"titles": ["CTO"], "education": ["MBA"]})
     assert sent == {"titles": ["CTO"]}
     assert warnings == ["linkedin: education ['MBA'] is not a people-search filter; not searched"]
 
 
-async def test_a_429_waits_its_retry_after_then_continues(population, make_limiter):
-    time = Time()
-    http, search = against_sandbox(population, make_limiter(), time, rate_limit_per_min=2)
+async def test_a_429_waits_its_retry_after_then_continues(linkedin, fake_time):
+    time = fake_time
+    http, search = linkedin(rate_limit_per_min=2)
     async with http:
         for start in (0, 10, 20):  # the third request of the minute is refused once
             result = await search_page(search, {}, start, 10)
@@ -212,9 +203,9 @@ async def test_a_429_waits_its_retry_after_then_continues(population, make_limit
     assert len(time.slept) == 1 and 0 < time.slept[0] <= 60
 
 
-async def test_a_token_is_fetched_again_before_it_expires(population, make_limiter):
-    time = Time()
-    http, search = against_sandbox(population, make_limiter(), time, token_ttl_s=600)
+async def test_a_token_is_fetched_again_before_it_expires(linkedin, fake_time):
+    time = fake_time
+    http, search = linkedin(token_ttl_s=600)
     async with http:
         await search_page(search, {"titles": ["CTO"]}, 0, 5)
         time.now += 600 - 61
@@ -226,32 +217,28 @@ async def test_a_token_is_fetched_again_before_it_expires(population, make_limit
 
 
 async def test_a_token_the_api_calls_expired_is_replaced_and_the_search_goes_on(
-    population, make_limiter
+    sandbox, make_api, fake_time
 ):
-    sandbox_time = Time()
-    sandbox = SandboxSettings(population=len(population.people), token_ttl_s=600)
-    app = create_app(sandbox, population, clock=sandbox_time.clock)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
+    http = sandbox(token_ttl_s=600)
     # The adapter's clock stands still: it believes its token fresh (skew, a revoked token).
-    search = adapter(http, make_limiter(), Time(), "http://sandbox/linkedin")
+    search = adapter(make_api(Platform.LINKEDIN, http), StoppedClock(), BASE)
     async with http:
         await search_page(search, {"titles": ["CTO"]}, 0, 5)
-        sandbox_time.now += 601
+        fake_time.now += 601
         result = await search_page(search, {"titles": ["CTO"]}, 5, 5)
     assert [f.rank for f in result.found] == [5, 6, 7, 8, 9]
     assert search.credentials.fetched == 2
 
 
-async def test_wrong_client_credentials_fail_the_platform(population, make_limiter):
-    http, search = against_sandbox(population, make_limiter(), Time(), secret="wrong")
+async def test_wrong_client_credentials_fail_the_platform(linkedin):
+    http, search = linkedin(secret="wrong")
     async with http:
         with pytest.raises(PlatformUnavailable, match="HTTP 401 Client authentication failed"):
             await search_page(search, {}, 0, 10)
 
 
-async def test_5xx_and_timeouts_are_retried_with_growing_delays(make_limiter):
+async def test_5xx_and_timeouts_are_retried_with_growing_delays(scripted):
     search, seen, time = scripted(
-        make_limiter(),
         httpx.Response(503),
         httpx.ReadTimeout("slow"),
         page([{"id": "li-1", "localizedFirstName": "Ada", "publicProfileUrl": "u"}], 1),
@@ -263,10 +250,8 @@ async def test_5xx_and_timeouts_are_retried_with_growing_delays(make_limiter):
     assert 0.5 <= time.slept[0] <= 0.625 and 1.0 <= time.slept[1] <= 1.25  # jittered doubling
 
 
-async def test_a_platform_that_keeps_failing_is_unavailable_with_the_reason(make_limiter):
-    search, seen, _ = scripted(
-        make_limiter(), httpx.Response(502), httpx.Response(502), httpx.Response(503)
-    )
+async def test_a_platform_that_keeps_failing_is_unavailable_with_the_reason(scripted):
+    search, seen, _ = scripted(httpx.Response(502), httpx.Response(502), httpx.Response(503))
     with pytest.raises(PlatformUnavailable, match="HTTP 503 after 3 attempts"):
         await search_page(search, {}, 0, 10)
     assert len(seen) == 3
@@ -280,24 +265,23 @@ async def test_a_platform_that_keeps_failing_is_unavailable_with_the_reason(make
         (httpx.Response(200, text="<html>"), "malformed answer"),
     ],
 )
-async def test_answers_not_worth_retrying_fail_at_once(make_limiter, answer, reason):
-    search, seen, _ = scripted(make_limiter(), answer)
+async def test_answers_not_worth_retrying_fail_at_once(scripted, answer, reason):
+    search, seen, _ = scripted(answer)
     with pytest.raises(PlatformUnavailable, match=reason):
         await search_page(search, {}, 0, 10)
     assert len(seen) == 1
 
 
-async def test_a_401_with_a_fresh_token_fails_after_one_refresh(make_limiter):
+async def test_a_401_with_a_fresh_token_fails_after_one_refresh(scripted):
     refused = httpx.Response(401, json={"message": "Invalid access token"})
-    search, seen, _ = scripted(make_limiter(), refused, refused)
+    search, seen, _ = scripted(refused, refused)
     with pytest.raises(PlatformUnavailable, match="HTTP 401 Invalid access token"):
         await search_page(search, {}, 0, 10)
     assert len(seen) == 2
 
 
-async def test_an_unusable_member_is_skipped_but_the_cursor_moves_past_it(make_limiter):
+async def test_an_unusable_member_is_skipped_but_the_cursor_moves_past_it(scripted):
     search, _, _ = scripted(
-        make_limiter(),
         page([{"localizedFirstName": "no id"}, {"id": "li-2", "publicProfileUrl": "u"}], 10),
     )
     result = await search_page(search, {}, 4, 2)

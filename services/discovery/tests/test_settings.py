@@ -17,6 +17,8 @@ def test_defaults_point_at_the_sandbox_linkedin():
     )
     assert real.linkedin_url() == "https://api.linkedin.com"
     assert real.linkedin_oauth_url() == "https://www.linkedin.com/oauth/v2/accessToken"
+    assert settings.facebook_url() == "http://127.0.0.1:9999/facebook"
+    assert settings.twitter_url() == "http://127.0.0.1:9999/twitter"
 
 
 def test_settings_come_from_upper_case_environment(monkeypatch):
@@ -30,10 +32,24 @@ def test_settings_come_from_upper_case_environment(monkeypatch):
     assert settings.max_active_campaigns == 3
 
 
-def test_prod_refuses_the_sandbox_credentials():
-    with pytest.raises(ValidationError, match="LINKEDIN_CLIENT_SECRET is the sandbox's"):
-        DiscoverySettings(environment="prod", jwt_secret="s" * 32)
-    DiscoverySettings(environment="prod", jwt_secret="s" * 32, linkedin_client_secret="real")
+@pytest.mark.parametrize(
+    ("left_at_the_sandbox", "message"),
+    [
+        ("linkedin_client_secret", "LINKEDIN_CLIENT_SECRET is the sandbox's"),
+        ("facebook_access_token", "FACEBOOK_ACCESS_TOKEN is the sandbox key"),
+        ("twitter_bearer_token", "TWITTER_BEARER_TOKEN is the sandbox key"),
+    ],
+)
+def test_prod_refuses_the_sandbox_credentials(left_at_the_sandbox, message):
+    real = {
+        "linkedin_client_secret": "real",
+        "facebook_access_token": "real",
+        "twitter_bearer_token": "real",
+    }
+    DiscoverySettings(environment="prod", jwt_secret="s" * 32, **real)
+    del real[left_at_the_sandbox]
+    with pytest.raises(ValidationError, match=message):
+        DiscoverySettings(environment="prod", jwt_secret="s" * 32, **real)
 
 
 def test_a_lease_must_outlive_two_renewal_intervals():

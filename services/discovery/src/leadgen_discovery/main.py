@@ -18,9 +18,11 @@ from redis.asyncio import Redis
 
 from . import handlers
 from .adapters.cursor_store import SqlCursorStore
+from .adapters.facebook import FacebookPeopleSearch
 from .adapters.linkedin import LinkedInPeopleSearch
 from .adapters.oauth import ClientCredentials
 from .adapters.platform_api import PlatformApi, pooled_client
+from .adapters.twitter import TwitterPeopleSearch
 from .campaigns import Campaigns
 from .paging import CampaignPager
 from .ports import Limiter, PeopleSearch
@@ -65,6 +67,23 @@ def linkedin_search(settings: DiscoverySettings, limiter: Limiter) -> LinkedInPe
     )
 
 
+def facebook_search(settings: DiscoverySettings, limiter: Limiter) -> FacebookPeopleSearch:
+    return FacebookPeopleSearch(
+        platform_api(Platform.FACEBOOK, settings, limiter),
+        base_url=settings.facebook_url(),
+        api_version=settings.facebook_api_version,
+        access_token=settings.facebook_access_token,
+    )
+
+
+def twitter_search(settings: DiscoverySettings, limiter: Limiter) -> TwitterPeopleSearch:
+    return TwitterPeopleSearch(
+        platform_api(Platform.TWITTER, settings, limiter),
+        base_url=settings.twitter_url(),
+        bearer_token=settings.twitter_bearer_token,
+    )
+
+
 def create_app(
     settings: DiscoverySettings | None = None, rate_limits: RateLimitSettings | None = None
 ) -> FastAPI:
@@ -83,7 +102,11 @@ def create_app(
         socket_connect_timeout=settings.redis_timeout_s,
     )
     limiter = RateLimiter(redis, rate_limits.limit_table())
-    adapters = [linkedin_search(settings, limiter)]
+    adapters = [
+        linkedin_search(settings, limiter),
+        facebook_search(settings, limiter),
+        twitter_search(settings, limiter),
+    ]
     searches: dict[Platform, PeopleSearch] = {search.platform: search for search in adapters}
     supervisor = Supervisor(
         store,
@@ -97,7 +120,7 @@ def create_app(
         searches,
         bus,
         owner=supervisor.owner,
-        page_size=settings.linkedin_page_size,
+        page_sizes=settings.page_sizes(),
         pause_poll_s=settings.pause_poll_s,
         wakeup=supervisor.wakeup,
     )

@@ -59,7 +59,7 @@ class CampaignPager:
         publisher: Publisher,
         *,
         owner: str,
-        page_size: int,
+        page_sizes: Mapping[Platform, int],
         pause_poll_s: float,
         wakeup: Callable[[uuid.UUID], asyncio.Event],
     ) -> None:
@@ -67,7 +67,7 @@ class CampaignPager:
         self.searches = searches
         self.publisher = publisher
         self.owner = owner
-        self.page_size = page_size
+        self.page_sizes = page_sizes
         self.pause_poll_s = pause_poll_s
         self.wakeup = wakeup
 
@@ -84,7 +84,7 @@ class CampaignPager:
             if state.owner != self.owner:
                 raise LeaseLost(str(campaign_id))
             log_ctx.bind(correlation_id=state.correlation_id)
-            match next_step(state, self.page_size):
+            match next_step(state, self.page_sizes):
                 case Wait():
                     await self._wait(campaign_id)
                 case Page(cursor=cursor, count=count):

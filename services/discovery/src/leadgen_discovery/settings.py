@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from leadgen_common.provider_settings import ProviderSettings
+from leadgen_common.contracts import Platform
+from leadgen_common.provider_settings import ProviderSettings, api_key_field
 from pydantic import Field, SecretStr, model_validator
 
 #: Where the sandbox serves its LinkedIn-shaped API, under SANDBOX_URL.
 SANDBOX_LINKEDIN_PREFIX = "/linkedin"
 SANDBOX_LINKEDIN_TOKEN_PATH = "/linkedin/oauth/v2/accessToken"
+SANDBOX_FACEBOOK_PREFIX = "/facebook"
+SANDBOX_TWITTER_PREFIX = "/twitter"
 #: The sandbox's LinkedIn application: fine on a laptop, refused in prod.
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"
@@ -47,6 +50,27 @@ class DiscoverySettings(ProviderSettings):
     )
     linkedin_page_size: int = Field(
         default=25, ge=1, le=50, description="People asked for per search request (count)."
+    )
+    facebook_base_url: str | None = Field(
+        default=None,
+        description="Base of the Facebook Graph API (https://graph.facebook.com); unset "
+        "means the sandbox's copy under SANDBOX_URL.",
+    )
+    facebook_api_version: str = Field(
+        default="v19.0", pattern=r"^v\d+\.\d+$", description="Graph API version in paths."
+    )
+    facebook_access_token: SecretStr = api_key_field("Facebook")
+    facebook_page_size: int = Field(
+        default=50, ge=1, le=100, description="People asked for per Facebook request (limit)."
+    )
+    twitter_base_url: str | None = Field(
+        default=None,
+        description="Base of the X API (https://api.x.com); unset means the sandbox's copy "
+        "under SANDBOX_URL.",
+    )
+    twitter_bearer_token: SecretStr = api_key_field("X (app-only bearer token)")
+    twitter_page_size: int = Field(
+        default=100, ge=1, le=1000, description="Users asked for per X search (max_results)."
     )
     platform_timeout_s: float = Field(
         default=10.0, gt=0, description="Timeout of one platform HTTP request."
@@ -100,6 +124,8 @@ class DiscoverySettings(ProviderSettings):
             self.linkedin_client_secret.get_secret_value() == SANDBOX_CLIENT_SECRET
         ):
             raise ValueError("LINKEDIN_CLIENT_SECRET is the sandbox's; set a real one in prod")
+        self.refuse_sandbox_key_in_prod("FACEBOOK_ACCESS_TOKEN", self.facebook_access_token)
+        self.refuse_sandbox_key_in_prod("TWITTER_BEARER_TOKEN", self.twitter_bearer_token)
         if self.lease_renew_s * 2 > self.cursor_lease_s:
             raise ValueError("LEASE_RENEW_S must be at most half of CURSOR_LEASE_S")
         return self
@@ -109,3 +135,16 @@ class DiscoverySettings(ProviderSettings):
 
     def linkedin_oauth_url(self) -> str:
         return self.api_url(self.linkedin_token_url, SANDBOX_LINKEDIN_TOKEN_PATH)
+
+    def facebook_url(self) -> str:
+        return self.api_url(self.facebook_base_url, SANDBOX_FACEBOOK_PREFIX)
+
+    def twitter_url(self) -> str:
+        return self.api_url(self.twitter_base_url, SANDBOX_TWITTER_PREFIX)
+
+    def page_sizes(self) -> dict[Platform, int]:
+        return {
+            Platform.LINKEDIN: self.linkedin_page_size,
+            Platform.FACEBOOK: self.facebook_page_size,
+            Platform.TWITTER: self.twitter_page_size,
+        }

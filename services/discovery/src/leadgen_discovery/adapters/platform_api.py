@@ -13,6 +13,7 @@ every attempt counts in ``platform_api_calls_total``.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ import httpx
 from leadgen_common.contracts import Platform
 from leadgen_common.http_retry import (
     RATE_LIMITED,
+    Clock,
     ProviderGate,
     RetryPolicy,
     Sleep,
@@ -66,12 +68,13 @@ class PlatformApi:
         limiter: Limiter,
         policy: RetryPolicy,
         sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.platform = platform
         self.http = http
         self.limiter = limiter
         self.policy = policy
-        self.gate = ProviderGate(asyncio.Semaphore(_UNBOUNDED))
+        self.gate = ProviderGate(asyncio.Semaphore(_UNBOUNDED), clock)
         self.sleep = sleep
 
     async def call(
@@ -116,9 +119,9 @@ class PlatformApi:
         return attempted.response
 
 
-def error_message(response: httpx.Response, *paths: tuple[str, ...]) -> str:
-    """A short reason from an error body: the first of ``paths`` (keys into the JSON)
-    that holds a string; empty when the body is not JSON or has none."""
+def error_message(response: httpx.Response, *paths: tuple[str | int, ...]) -> str:
+    """A short reason from an error body: the first of ``paths`` (keys and list indexes
+    into the JSON) that holds a string; empty when the body is not JSON or has none."""
     try:
         body = response.json()
     except ValueError:
@@ -126,7 +129,12 @@ def error_message(response: httpx.Response, *paths: tuple[str, ...]) -> str:
     for path in paths or (("message",),):
         value = body
         for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
+            if isinstance(value, dict) and isinstance(key, str):
+                value = value.get(key)
+            elif isinstance(value, list) and isinstance(key, int) and key < len(value):
+                value = value[key]
+            else:
+                value = None
         if isinstance(value, str):
             return value[:200]
     return ""

@@ -9,6 +9,7 @@ between replicas.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -100,9 +101,10 @@ class Page:
 Step = Wait | Finish | Page
 
 
-def next_step(state: CampaignCursors, page_size: int) -> Step:
+def next_step(state: CampaignCursors, page_sizes: Mapping[Platform, int]) -> Step:
     """Cancelled stops, paused waits, a full quota or no platform left finishes; otherwise
-    page the active platform that has found the fewest so far (platforms take turns)."""
+    page the active platform that has found the fewest so far (platforms take turns),
+    asking for a page of its size or what the campaign still needs, if less."""
     if state.status is ControlStatus.CANCELLED:
         return Finish(Reason.CANCELLED)
     if state.status is ControlStatus.PAUSED:
@@ -114,4 +116,4 @@ def next_step(state: CampaignCursors, page_size: int) -> Step:
         failed = all(cursor.outcome is Outcome.FAILED for cursor in state.platforms)
         return Finish(Reason.FAILED if failed else Reason.EXHAUSTED)
     turn = min(active, key=lambda cursor: cursor.discovered)
-    return Page(turn, min(page_size, state.remaining))
+    return Page(turn, min(page_sizes[turn.platform], state.remaining))
