@@ -9,7 +9,7 @@ any ``vNN.0`` is accepted). The token goes in ``access_token`` (query or form) o
 Documented calls:
 
 - ``GET /v19.0/oauth/access_token?client_id=&client_secret=&grant_type=client_credentials``
-  -> ``{"access_token", "token_type": "bearer", "expires_in"}``
+  -> ``{"access_token", "token_type": "bearer"}`` (it lives SANDBOX_TOKEN_TTL_S seconds)
 - ``GET /v19.0/search?type=adinterest|adworkposition|adworkemployer|adeducationmajor|
   adgeolocation&q=`` and ``type=adTargetingCategory&class=behaviors|industries`` ->
   ``{"data": [{"id", "name", "audience_size_lower_bound", "audience_size_upper_bound", ...}]}``
@@ -339,12 +339,12 @@ def provider(context: Context) -> Provider:
                 "client_id, client_secret and grant_type=client_credentials are required"
             )
         try:
-            token, expires_in = context.tokens.issue(TOKEN_PREFIX, client_id, client_secret)
+            token, _ = context.tokens.issue(TOKEN_PREFIX, client_id, client_secret)
         except InvalidClient as exc:
             raise ProviderError(
                 400, error_body(400, "bad_token", "Error validating client secret.")
             ) from exc
-        return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
+        return {"access_token": token, "token_type": "bearer"}
 
     @router.get("/search")
     def search(
@@ -470,7 +470,6 @@ def provider(context: Context) -> Provider:
                     "estimate_mau_lower_bound": int(users * 0.9),
                     "estimate_mau_upper_bound": int(users * 1.1),
                     "estimate_ready": True,
-                    "optimization_goal": optimization_goal,
                 }
             ]
         }

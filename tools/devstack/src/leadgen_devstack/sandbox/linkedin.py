@@ -329,17 +329,16 @@ def _audience_routes(router: APIRouter, context: Context) -> None:
             )
         return found
 
-    @router.post("/rest/dmpSegments", status_code=201)
-    def create_segment(request: Request, response: Response, body: Annotated[dict, Body()]) -> None:
+    @router.post("/rest/dmpSegments", status_code=201, response_class=Response)
+    def create_segment(request: Request, body: Annotated[dict, Body()]) -> Response:
         missing = [f for f in ("name", "account", "type", "sourcePlatform") if not body.get(f)]
         if missing:
-            raise ProviderError(
-                400, error_body(400, "invalid_params", f"missing fields: {missing}")
-            )
+            message = f"missing fields: {missing}"
+            raise ProviderError(400, error_body(400, "invalid_params", message))
         bill(request, "linkedin.audience")
         created = audiences.create_seed(NAME, str(body["name"]), str(body["account"]))
-        response.headers["x-restli-id"] = created.id
-        response.headers["Location"] = f"/dmpSegments/{created.id}"
+        headers = {"x-restli-id": created.id, "Location": f"/dmpSegments/{created.id}"}
+        return Response(status_code=201, headers=headers)
 
     @router.get("/rest/dmpSegments/{segment_id}")
     def get_segment(request: Request, segment_id: str) -> dict[str, Any]:
