@@ -500,9 +500,12 @@ class _Companies:
 
     def _domain(self, tlds: tuple[str, ...]) -> tuple[str, str]:
         rng = self.rng
-        for attempt in range(60):
-            stem = rng.choice(NAME_PREFIXES) + rng.choice(NAME_ROOTS)
-            if attempt >= 8:  # the name space is crowded: number the stem
+        for attempt in range(80):
+            # The name space is crowded: a prefix and a root first, then two prefixes,
+            # then a numbered stem.
+            second = NAME_ROOTS if attempt < 8 else NAME_PREFIXES
+            stem = rng.choice(NAME_PREFIXES) + rng.choice(second).lower()
+            if attempt >= 40:
                 stem += str(rng.randint(2, 999))
             domain = f"{stem.lower()}.{rng.choice(tlds)}"
             if domain not in self.domains:
