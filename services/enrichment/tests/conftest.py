@@ -108,3 +108,25 @@ async def migrated_db(migrated_urls: MigratedUrls) -> dict[str, str]:
     """URLs of a database migrated to head: ``admin`` (owner) and ``enrichment`` (the
     service's own role, SELECT everywhere, writes only enrichment_jobs)."""
     return await migrated_urls("enrichment")
+
+
+@pytest.fixture(scope="session")
+def valkey_url():
+    """A real Valkey server for the whole session (stopped at its end)."""
+    from leadgen_common.testing.valkey import running_valkey
+
+    with running_valkey() as url:
+        yield url
+
+
+@pytest.fixture
+async def redis(valkey_url):
+    """A client on an emptied database: every test starts without cache or spend."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(valkey_url)
+    await client.flushdb()
+    try:
+        yield client
+    finally:
+        await client.aclose()

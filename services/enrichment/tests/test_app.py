@@ -38,6 +38,12 @@ def test_prod_refuses_the_sandbox_key(monkeypatch):
     with pytest.raises(ValidationError, match="CLEARBIT_API_KEY is the sandbox key"):
         EnrichmentSettings()
     monkeypatch.setenv("CLEARBIT_API_KEY", "ck-live")
+    with pytest.raises(ValidationError, match="HUNTER_API_KEY is the sandbox key"):
+        EnrichmentSettings()
+    monkeypatch.setenv("HUNTER_API_KEY", "hk-live")
+    with pytest.raises(ValidationError, match="APOLLO_API_KEY is the sandbox key"):
+        EnrichmentSettings()
+    monkeypatch.setenv("APOLLO_API_KEY", "ak-live")
     assert EnrichmentSettings().environment == "prod"
 
 
@@ -46,26 +52,35 @@ def test_the_app_needs_a_database_url():
         create_app(EnrichmentSettings(database_url=None))
 
 
-async def readyz(database_url: str) -> tuple[int, dict]:
+async def readyz(database_url: str, redis_url: str) -> tuple[int, dict]:
     """/readyz of the app run through its lifespan on the in-memory broker, which assigns
     no partitions: Kafka stays not ready, so only the database check varies."""
-    app = create_app(EnrichmentSettings(database_url=database_url, db_timeout_s=2))
+    settings = EnrichmentSettings(
+        database_url=database_url, redis_url=redis_url, db_timeout_s=2, redis_timeout_s=1
+    )
+    app = create_app(settings)
     async with TestKafkaBroker(app.state.bus.broker), app.router.lifespan_context(app):
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://enrichment"
         ) as client:
             assert (await client.get("/healthz")).status_code == 200
             response = await client.get("/readyz")
-    assert app.state.http.is_closed  # the lifespan's shutdown closed the provider client
+    # the lifespan's shutdown closed every provider's pooled client
+    assert all(http.is_closed for http in app.state.provider_clients)
     return response.status_code, response.json()["checks"]
 
 
-async def test_readiness_checks_postgres_through_the_service_role(migrated_db):
-    assert await readyz(migrated_db["enrichment"]) == (503, {"kafka": False, "database": True})
-
-
-async def test_readiness_is_off_while_postgres_does_not_answer():
-    assert await readyz("postgresql://nobody@127.0.0.1:1/none") == (
+async def test_readiness_checks_postgres_through_the_service_role_and_redis(
+    migrated_db, valkey_url
+):
+    assert await readyz(migrated_db["enrichment"], valkey_url) == (
         503,
-        {"kafka": False, "database": False},
+        {"kafka": False, "database": True, "redis": True},
+    )
+
+
+async def test_readiness_is_off_while_postgres_and_redis_do_not_answer():
+    assert await readyz("postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/0") == (
+        503,
+        {"kafka": False, "database": False, "redis": False},
     )

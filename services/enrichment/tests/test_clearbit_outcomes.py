@@ -13,7 +13,8 @@ from decimal import Decimal
 import httpx
 import pytest
 from leadgen_common.http_retry import ProviderGate, RetryPolicy
-from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient, company_from_clearbit
+from leadgen_enrichment.adapters.clearbit import ClearbitClient, company_from_clearbit
+from leadgen_enrichment.adapters.provider_http import ProviderHttp
 from pydantic import SecretStr
 
 COST = Decimal("0.10")
@@ -23,15 +24,20 @@ async def no_sleep(_: float) -> None:
     return None
 
 
-def client(http: httpx.AsyncClient, retries: int = 2) -> ClearbitCompanyClient:
-    return ClearbitCompanyClient(
+def client(http: httpx.AsyncClient, retries: int = 2) -> ClearbitClient:
+    api = ProviderHttp(
+        "clearbit",
         http,
-        base_url="http://clearbit.test/",
-        api_key=SecretStr("k-123"),
-        cost_per_lookup=COST,
         policy=RetryPolicy(attempts=retries + 1, backoff_s=0.01, max_retry_after_s=1),
         gate=ProviderGate(asyncio.Semaphore(2)),
         sleep=no_sleep,
+    )
+    return ClearbitClient(
+        api,
+        base_url="http://clearbit.test/",
+        api_key=SecretStr("k-123"),
+        company_cost=COST,
+        person_cost=COST,
     )
 
 

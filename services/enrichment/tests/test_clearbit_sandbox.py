@@ -16,7 +16,8 @@ from leadgen_devstack.sandbox.app import create_app
 from leadgen_devstack.sandbox.industries import clearbit_employees_range
 from leadgen_devstack.sandbox.population import build_population
 from leadgen_devstack.sandbox.settings import SandboxSettings
-from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient
+from leadgen_enrichment.adapters.clearbit import ClearbitClient
+from leadgen_enrichment.adapters.provider_http import ProviderHttp
 from pydantic import SecretStr
 
 COST = Decimal("0.10")
@@ -40,18 +41,23 @@ def population():
 
 def sandbox_client(
     population, time: Time, *, rate_limit: int = 0, max_retry_after_s: float = 5
-) -> tuple[httpx.AsyncClient, ClearbitCompanyClient]:
+) -> tuple[httpx.AsyncClient, ClearbitClient]:
     settings = SandboxSettings(population=len(population.people), rate_limit_per_min=rate_limit)
     app = create_app(settings, population, clock=time.clock)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
-    adapter = ClearbitCompanyClient(
+    api = ProviderHttp(
+        "clearbit",
         http,
-        base_url="http://sandbox/clearbit",
-        api_key=SecretStr("sandbox-key"),
-        cost_per_lookup=COST,
         policy=RetryPolicy(attempts=3, max_retry_after_s=max_retry_after_s),
         gate=ProviderGate(asyncio.Semaphore(4), clock=time.clock),
         sleep=time.sleep,
+    )
+    adapter = ClearbitClient(
+        api,
+        base_url="http://sandbox/clearbit",
+        api_key=SecretStr("sandbox-key"),
+        company_cost=COST,
+        person_cost=COST,
     )
     return http, adapter
 
@@ -73,11 +79,12 @@ async def test_known_domain_maps_the_sandbox_company(population):
     assert found.funding_raised_usd == (company.raised or None)
 
 
-async def test_unknown_domain_is_a_billed_not_found(population):
+async def test_unknown_domain_is_an_answer_priced_by_the_sandbox_cost_header(population):
     http, adapter = sandbox_client(population, Time())
     async with http:
         result = await adapter.find_company("no-such-company-anywhere.example")
-    assert (result.call.status, result.call.cost, result.company) == ("success", COST, None)
+    # The sandbox prices a miss at 0 (X-Sandbox-Cost), which wins over the configured price.
+    assert (result.call.status, result.call.cost, result.company) == ("success", 0, None)
 
 
 async def test_a_domain_the_sandbox_rejects_is_an_unbilled_failure(population):

@@ -19,8 +19,11 @@ from leadgen_common.contracts.events import ControlCampaign
 from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_enrichment import handlers
-from leadgen_enrichment.adapters.clearbit import ClearbitCompanyClient
-from leadgen_enrichment.enrich import Enricher
+from leadgen_enrichment.adapters.budget import RedisBudget
+from leadgen_enrichment.adapters.clearbit import ClearbitClient
+from leadgen_enrichment.adapters.provider_http import ProviderHttp
+from leadgen_enrichment.adapters.result_cache import RedisResultCache
+from leadgen_enrichment.enrich import Enricher, WaterfallConfig
 from leadgen_enrichment.settings import EnrichmentSettings
 from pydantic import SecretStr
 
@@ -39,21 +42,41 @@ class Clearbit:
 
 
 class Harness:
-    def __init__(self, clearbit: Clearbit, campaigns) -> None:
+    def __init__(self, clearbit: Clearbit, campaigns, redis) -> None:
         self.bus = EventBus(
             EnrichmentSettings(service_name="enrichment", handler_retry_backoff_s=0.01)
         )
         self.http = httpx.AsyncClient(transport=httpx.MockTransport(clearbit))
-        provider = ClearbitCompanyClient(
+        api = ProviderHttp(
+            "clearbit",
             self.http,
-            base_url="http://sandbox.test/clearbit",
-            api_key=SecretStr("sandbox-key"),
-            cost_per_lookup=Decimal("0.10"),
             policy=RetryPolicy(attempts=3, backoff_s=0.001),
             gate=ProviderGate(asyncio.Semaphore(4)),
         )
+        provider = ClearbitClient(
+            api,
+            base_url="http://sandbox.test/clearbit",
+            api_key=SecretStr("sandbox-key"),
+            company_cost=Decimal("0.10"),
+            person_cost=Decimal("0.10"),
+        )
         self.campaigns = campaigns
-        handlers.register(self.bus, Enricher(providers=[provider], campaigns=campaigns))
+
+        async def company(known):
+            return await provider.company(known.domain)
+
+        enricher = Enricher(
+            operations={"clearbit:company": company},
+            campaigns=campaigns,
+            cache=RedisResultCache(redis, ttl_s=60),
+            budget=RedisBudget(redis, team_monthly=None, per_campaign=None),
+            config=WaterfallConfig(
+                order_for=lambda team: ["clearbit"],
+                required=("company", "email", "email_status"),
+                prices={"clearbit:company": Decimal("0.10")},
+            ),
+        )
+        handlers.register(self.bus, enricher)
         self.enriched: list = []
         self.dead: list = []
 
@@ -72,11 +95,11 @@ class Harness:
 
 
 @pytest.fixture
-async def harness_for(campaigns):
+async def harness_for(campaigns, redis):
     made: list[Harness] = []
 
     def make(clearbit: Clearbit) -> Harness:
-        made.append(Harness(clearbit, campaigns))
+        made.append(Harness(clearbit, campaigns, redis))
         return made[-1]
 
     yield make
@@ -99,7 +122,8 @@ async def test_discovered_in_enriched_out(harness_for, make_discovered, company_
     assert enriched.enrichment_skipped is None
     assert enriched.enrichment.company.industry == "Internet Software & Services"
     assert enriched.enrichment.company.employees == 180
-    assert enriched.enrichment.provenance["company.industry"] == "clearbit"
+    assert enriched.enrichment.provenance == {"company": "clearbit"}
+    assert enriched.enrichment.provenance_at["company"].tzinfo is not None
     [call] = enriched.provider_calls
     assert (call.provider, call.operation, call.status, call.cost) == (
         "clearbit",

@@ -1,56 +1,138 @@
-"""The enrichment stage for one prospect: plan, call providers, merge, build the event."""
+"""The enrichment stage for one prospect: decide, run the waterfall, build the event.
+
+Per operation the waterfall picks: the team's cache first (free, logged ``cached``), then a
+budget reservation (none left: no call, ``enrichment_skipped='budget'`` unless the
+required fields got filled anyway), then the provider itself (through the shared limiter).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from leadgen_common.contracts.events import ProspectDiscovered, ProspectEnriched, ProviderCall
+from leadgen_common.contracts.events import (
+    Enrichment,
+    ProspectDiscovered,
+    ProspectEnriched,
+    ProviderCall,
+)
 
 from . import metrics
-from .domain.merge import CompanyFinding, merge
+from .domain.findings import Finding, fold
 from .domain.plan import CAMPAIGN_CANCELLED, Enrich, Skip, plan
-from .ports import CampaignState, CompanyProvider
+from .domain.prescore import prescore
+from .domain.waterfall import STEPS, Known, Step, missing, next_step
+from .ports import Budget, CampaignState, Lookup, Operation, ResultCache
+
+BUDGET = "budget"
+LOW_PRESCORE = "low_prescore"
+CACHED = "cached"
+SUCCESS = "success"
+
+
+@dataclass(frozen=True)
+class WaterfallConfig:
+    order_for: Callable[[str], Sequence[str]]
+    """Provider order of a team (ENRICHMENT_WATERFALL, or the team's override)."""
+    required: Sequence[str]
+    prices: Mapping[str, Decimal]
+    """Expected price per ``provider:operation``: what a call reserves from the budgets."""
+    min_prescore: float = 0.5
+
+
+@dataclass
+class _Run:
+    team_id: str
+    campaign_id: uuid.UUID
+    enrichment: Enrichment
+    calls: list[ProviderCall] = field(default_factory=list)
+    tried: set[str] = field(default_factory=set)
+    budget_denied: bool = False
 
 
 @dataclass(frozen=True)
 class Enricher:
-    providers: Sequence[CompanyProvider]
-    """In priority order: the first provider with a value for a field wins it."""
+    operations: Mapping[str, Operation]
+    """``provider:operation`` -> the adapter call."""
     campaigns: CampaignState
+    cache: ResultCache
+    budget: Budget
+    config: WaterfallConfig
 
-    async def enrich(self, discovered: ProspectDiscovered) -> ProspectEnriched:
+    async def enrich(
+        self,
+        discovered: ProspectDiscovered,
+        team_id: uuid.UUID | str,
+        keep: Enrichment | None = None,
+    ) -> ProspectEnriched:
         decision = plan(discovered)
+        if isinstance(decision, Enrich) and prescore(discovered) < self.config.min_prescore:
+            decision = Skip(LOW_PRESCORE)
         if isinstance(decision, Enrich) and await self.campaigns.is_cancelled(
             discovered.campaign_id
         ):
             decision = Skip(CAMPAIGN_CANCELLED)
-        findings, calls = [], []
-        if isinstance(decision, Enrich):
-            findings, calls = await self._look_up(decision.company_domain)
+        run = _Run(str(team_id), discovered.campaign_id, keep or Enrichment())
         skipped = decision.reason if isinstance(decision, Skip) else None
+        if skipped is None:
+            await self._waterfall(discovered, run)
+            if run.budget_denied and missing(self.config.required, run.enrichment):
+                skipped = BUDGET
         metrics.PROSPECTS.labels(skipped or "none").inc()
         return ProspectEnriched(
             prospect_id=discovered.prospect_id,
             campaign_id=discovered.campaign_id,
             profile=discovered.profile,
             options=discovered.options,
-            enrichment=merge(findings),
+            enrichment=run.enrichment,
             enrichment_skipped=skipped,
-            provider_calls=calls,
+            provider_calls=run.calls,
         )
 
-    async def _look_up(self, domain: str) -> tuple[list[CompanyFinding], list[ProviderCall]]:
-        findings, calls = [], []
-        for provider in self.providers:
-            lookup = await provider.find_company(domain)
-            _observe(lookup.call)
-            calls.append(lookup.call)
-            findings.append(CompanyFinding(provider.name, lookup.company))
-        return findings, calls
+    async def _waterfall(self, discovered: ProspectDiscovered, run: _Run) -> None:
+        order = self.config.order_for(run.team_id)
+        run.tried |= {s.key for steps in STEPS.values() for s in steps} - set(self.operations)
+        while True:
+            known = Known.of(discovered.profile, run.enrichment)
+            step = next_step(order, self.config.required, run.enrichment, known, run.tried)
+            if step is None:
+                return
+            run.tried.add(step.key)
+            finding = await self._answer(step, known, run)
+            if finding is not None:
+                run.enrichment = fold([finding], keep=run.enrichment)
 
+    async def _answer(self, step: Step, known: Known, run: _Run) -> Finding | None:
+        subject = known.subject(step.needs)
+        assert subject is not None  # next_step only returns runnable steps
+        started = time.perf_counter()
+        cached = await self.cache.get(run.team_id, step.key, subject)
+        if cached is not False:
+            latency = (time.perf_counter() - started) * 1000
+            self._record(run, ProviderCall(
+                provider=step.provider, operation=step.operation, status=CACHED,
+                cost=Decimal(0), latency_ms=round(latency, 3),
+            ))  # fmt: skip
+            return cached  # type: ignore[return-value]
+        price = self.config.prices.get(step.key, Decimal(0))
+        if not await self.budget.reserve(run.team_id, run.campaign_id, price):
+            run.budget_denied = True
+            return None
+        lookup: Lookup = await self.operations[step.key](known)
+        await self.budget.settle(run.team_id, run.campaign_id, price, lookup.call.cost)
+        self._record(run, lookup.call)
+        if lookup.call.status == SUCCESS:
+            await self.cache.put(run.team_id, step.key, subject, lookup.finding)
+        return lookup.finding
 
-def _observe(call: ProviderCall) -> None:
-    metrics.PROVIDER_CALLS.labels(call.provider, call.operation, call.status).inc()
-    metrics.PROVIDER_COST.labels(call.provider, call.operation).inc(float(call.cost))
-    metrics.PROVIDER_SECONDS.labels(call.provider, call.operation).observe(call.latency_ms / 1000)
+    @staticmethod
+    def _record(run: _Run, call: ProviderCall) -> None:
+        run.calls.append(call)
+        metrics.PROVIDER_CALLS.labels(call.provider, call.operation, call.status).inc()
+        metrics.PROVIDER_COST.labels(call.provider, call.operation).inc(float(call.cost))
+        metrics.PROVIDER_SECONDS.labels(call.provider, call.operation).observe(
+            call.latency_ms / 1000
+        )

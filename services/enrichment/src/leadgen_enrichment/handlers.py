@@ -18,7 +18,7 @@ def register(bus: EventBus, enricher: Enricher) -> None:
     @bus.subscribe("prospect.discovered", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_prospect_discovered(envelope: Envelope[Any]) -> None:
         """Enrich a discovered prospect (or skip it with a reason); publish prospect.enriched."""
-        enriched = await enricher.enrich(envelope.payload)
+        enriched = await enricher.enrich(envelope.payload, envelope.team_id)
         await bus.publish(
             envelope_for(
                 enriched,

@@ -4,7 +4,7 @@ from prometheus_client import Counter, Histogram
 
 PROVIDER_CALLS = Counter(
     "leadgen_enrichment_provider_calls_total",
-    "Provider calls (retries folded in), by outcome: success, failed, rate_limited.",
+    "Provider calls (retries folded in), by outcome: success, failed, rate_limited, cached.",
     ["provider", "operation", "status"],
 )
 PROVIDER_COST = Counter(

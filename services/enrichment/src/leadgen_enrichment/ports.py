@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from leadgen_common.contracts.events import CompanyData, ProviderCall
+
+from .domain.findings import Finding
+from .domain.waterfall import Known
 
 
 @dataclass(frozen=True)
@@ -17,14 +22,16 @@ class CompanyLookup:
     company: CompanyData | None
 
 
-class CompanyProvider(Protocol):
-    """A provider that knows companies by web domain (Clearbit now; Apollo etc. later)."""
+@dataclass(frozen=True)
+class Lookup:
+    """One provider operation: its ledger entry and what it found (None: nothing)."""
 
-    name: str
+    call: ProviderCall
+    finding: Finding | None
 
-    async def find_company(self, domain: str) -> CompanyLookup:
-        """Never raises for provider trouble: failures come back as a failed call."""
-        ...
+
+#: One provider operation, asked with what is known of the prospect.
+Operation = Callable[[Known], Awaitable[Lookup]]
 
 
 class CampaignState(Protocol):
@@ -33,3 +40,23 @@ class CampaignState(Protocol):
     def remember_cancelled(self, campaign_id: uuid.UUID) -> None: ...
 
     async def is_cancelled(self, campaign_id: uuid.UUID) -> bool: ...
+
+
+class ResultCache(Protocol):
+    async def get(self, team_id: str, step: str, subject: str) -> Finding | None | bool:
+        """The cached finding, None for a cached "knew nothing", False for a miss."""
+        ...
+
+    async def put(self, team_id: str, step: str, subject: str, finding: Finding | None) -> None: ...
+
+
+class Budget(Protocol):
+    async def reserve(self, team_id: str, campaign_id: uuid.UUID, amount: Decimal) -> bool:
+        """Take ``amount`` from the team's month and the campaign if both have it."""
+        ...
+
+    async def settle(
+        self, team_id: str, campaign_id: uuid.UUID, reserved: Decimal, spent: Decimal
+    ) -> None:
+        """Correct a reservation to what the call really cost."""
+        ...

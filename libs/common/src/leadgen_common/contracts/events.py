@@ -179,6 +179,11 @@ class Enrichment(_Payload):
     provenance: dict[str, str] = Field(
         default_factory=dict, description="Field name -> provider that filled it."
     )
+    provenance_at: dict[str, AwareDatetime] = Field(
+        default_factory=dict,
+        description="Field name -> when its provider answered (a cached answer keeps the "
+        "time the provider gave it, so freshness is the data's, not the cache's).",
+    )
 
 
 class ProspectEnriched(_Payload):

@@ -1,115 +1,115 @@
-"""Clearbit's Company API (``GET /v2/companies/find?domain=``), or the sandbox's copy of it.
+"""Clearbit's Company API (``GET /v2/companies/find?domain=``) and Combined (person) API
+(``GET /v2/combined/find?email=``), or the sandbox's copies of them.
 
-Billing follows Clearbit's rule that a lookup answered 200, 201, 202 or 404 counts as a
-request and nothing else does: so a match, a queued lookup (202) and "no such company"
-(404) each cost ``cost_per_lookup``; an auth error, a rejected domain (422), a 429 or a
-5xx/timeout that we gave up on costs nothing. Every outcome is a :class:`ProviderCall`
-for the ledger; the adapter never raises for provider trouble.
+Billing follows Clearbit's rule that a company lookup answered 200, 201, 202 or 404 counts
+as a request (a person lookup only when found) unless the answer's ``X-Sandbox-Cost`` says
+otherwise; an auth error, a rejected input (422), a 429 or a 5xx/timeout that we gave up on
+costs nothing. Every outcome is a :class:`ProviderCall`; the adapter never raises for
+provider trouble.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
-from leadgen_common.contracts.events import CompanyData, ProviderCall
-from leadgen_common.http_retry import (
-    FAILED,
-    Attempted,
-    ProviderGate,
-    RetryPolicy,
-    Sleep,
-    send_with_retries,
-)
+from leadgen_common.contracts.events import CompanyData
 from pydantic import SecretStr
 
-from ..ports import CompanyLookup
+from ..domain.findings import Finding
+from ..ports import CompanyLookup, Lookup
+from .provider_http import FAILED, SUCCESS, ProviderHttp, Sent, json_object
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "clearbit"
 OPERATION = "company"
+PERSON_OPERATION = "person"
+BUCKET = "clearbit:enrich"
 COMPANY_FIND_PATH = "/v2/companies/find"
+COMBINED_FIND_PATH = "/v2/combined/find"
 #: Statuses Clearbit bills (help.clearbit.com, "What counts as an Enrichment API request?").
 BILLED = frozenset({200, 201, 202, 404})
-SUCCESS = "success"
 
 
-class ClearbitCompanyClient:
+class ClearbitClient:
     name = PROVIDER
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        api: ProviderHttp,
         *,
         base_url: str,
         api_key: SecretStr,
-        cost_per_lookup: Decimal,
-        policy: RetryPolicy,
-        gate: ProviderGate,
-        sleep: Sleep = asyncio.sleep,
+        company_cost: Decimal,
+        person_cost: Decimal,
     ) -> None:
-        self.http = http
-        self.url = base_url.rstrip("/") + COMPANY_FIND_PATH
+        self.api = api
+        self.base = base_url.rstrip("/")
         self.api_key = api_key
-        self.cost = cost_per_lookup
-        self.policy = policy
-        self.gate = gate
-        self.sleep = sleep
+        self.company_cost = company_cost
+        self.person_cost = person_cost
+
+    def _get(self, path: str, params: dict[str, str]):
+        headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
+        return lambda: self.api.http.get(self.base + path, params=params, headers=headers)
 
     async def find_company(self, domain: str) -> CompanyLookup:
-        headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
-        attempted = await send_with_retries(
-            lambda: self.http.get(self.url, params={"domain": domain}, headers=headers),
-            self.policy,
-            self.gate,
-            self.sleep,
-        )
-        return self._lookup(attempted)
-
-    def _lookup(self, attempted: Attempted) -> CompanyLookup:
-        response = attempted.response
-        if response is None:
-            logger.warning("clearbit gave up: %s", attempted.error)
-            return self._result(attempted, attempted.gave_up or FAILED, None)
-        status = response.status_code
-        if status in (200, 201):
-            company = _parse(response)
-            return self._result(attempted, SUCCESS if company else FAILED, company)
-        if status in BILLED:  # 202 queued for later, 404 unknown: nothing now, still billed
-            return self._result(attempted, SUCCESS, None)
-        level = logging.ERROR if status in (401, 403) else logging.WARNING
-        logger.log(level, "clearbit refused the lookup: HTTP %d", status)
-        return self._result(attempted, FAILED, None)
-
-    def _result(
-        self, attempted: Attempted, status: str, company: CompanyData | None
-    ) -> CompanyLookup:
-        billed = attempted.response is not None and attempted.response.status_code in BILLED
-        call = ProviderCall(
-            provider=PROVIDER,
-            operation=OPERATION,
-            status=status,
-            cost=self.cost if billed else Decimal(0),
-            latency_ms=round(attempted.latency_ms, 3),
-        )
+        sent = await self.api.send(BUCKET, self._get(COMPANY_FIND_PATH, {"domain": domain}))
+        status, company = _company_outcome(sent)
+        billed = sent.response is not None and sent.response.status_code in BILLED
+        call = self.api.ledger(OPERATION, sent, status, billed=billed, price=self.company_cost)
         return CompanyLookup(call=call, company=company)
 
+    async def company(self, domain: str) -> Lookup:
+        found = await self.find_company(domain)
+        finding = Finding(PROVIDER, _now(), company=found.company) if found.company else None
+        return Lookup(found.call, finding)
 
-def _parse(response: httpx.Response) -> CompanyData | None:
-    """A 200 whose body is not a company object is a failed (though billed) lookup."""
-    try:
-        body = response.json()
-    except ValueError:
-        logger.warning("clearbit answered 200 with a body that is not JSON")
-        return None
-    if not isinstance(body, dict):
-        logger.warning("clearbit answered 200 with JSON that is not an object")
-        return None
-    return company_from_clearbit(body)
+    async def person(self, email: str) -> Lookup:
+        sent = await self.api.send(BUCKET, self._get(COMBINED_FIND_PATH, {"email": email}))
+        status, company, billed = FAILED, None, False
+        if sent.response is not None:
+            code = sent.response.status_code
+            body = json_object(sent.response) if code == 200 else None
+            if body is not None:
+                status, billed = SUCCESS, True
+                company_body = body.get("company")
+                if isinstance(company_body, dict):
+                    company = company_from_clearbit(company_body)
+            elif code == 404:
+                status = SUCCESS  # nobody by that email: an answer, not a failure
+        else:
+            status = sent.gave_up or FAILED
+        call = self.api.ledger(
+            PERSON_OPERATION, sent, status, billed=billed, price=self.person_cost
+        )
+        finding = Finding(PROVIDER, _now(), company=company) if company else None
+        return Lookup(call, finding)
+
+
+def _company_outcome(sent: Sent) -> tuple[str, CompanyData | None]:
+    response = sent.response
+    if response is None:
+        return sent.gave_up or FAILED, None
+    status = response.status_code
+    if status in (200, 201):
+        body = json_object(response)
+        if body is None:
+            logger.warning("clearbit answered %d with a body that is not a JSON object", status)
+            return FAILED, None
+        return SUCCESS, company_from_clearbit(body)
+    if status in BILLED:  # 202 queued for later, 404 unknown: nothing now
+        return SUCCESS, None
+    level = logging.ERROR if status in (401, 403) else logging.WARNING
+    logger.log(level, "clearbit refused the lookup: HTTP %d", status)
+    return FAILED, None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def company_from_clearbit(body: dict[str, Any]) -> CompanyData:
