@@ -52,11 +52,13 @@ def test_a_partial_match_explains_each_shortfall(sample_icp, prospects):
     breakdown = Scorer().score(sample_icp, *prospects["partial"], OPTIONS).breakdown
     assert breakdown.demographics.reasons[0] == (
         "title 'Engineering Manager' is close to ICP 'Director of Engineering' "
-        "(same function, manager vs director)"
+        "(same function, manager vs director) (a must-have: cannot qualify)"
     )
     assert breakdown.firmographics.reasons[:2] == [
-        "industry 'IT Services' is in the same sector as ICP 'Software'",
-        "company size 1,400 employees is near ICP sizes '51-200, 201-500, 501-1000'",
+        "industry 'IT Services' is in the same sector as ICP 'Software' "
+        "(a must-have: cannot qualify)",
+        "company size 1,400 employees is near ICP sizes '51-200, 201-500, 501-1000' "
+        "(a must-have: cannot qualify)",
     ]
 
 
@@ -109,15 +111,21 @@ def test_routing_bars(score, minimum, outcome):
 
 
 def test_thresholds_are_settings(sample_icp, prospects):
-    # The campaign's bar is max(qualify, minMatchScore): both must allow 0.65 here.
+    # The campaign's bar is max(qualify, minMatchScore): an open campaign leaves it be.
     open_campaign = CampaignOptions(min_match_score=0.0)
-    lenient = Scorer(thresholds=Thresholds(qualify=0.65, review=0.5))
-    strict = Scorer(thresholds=Thresholds(qualify=0.9, review=0.8))
     partial, perfect = prospects["partial"], prospects["perfect"]
-    assert lenient.score(sample_icp, *partial, open_campaign).outcome is ScoreOutcome.QUALIFIED
-    assert lenient.score(sample_icp, *partial, OPTIONS).outcome is ScoreOutcome.REVIEW
+    score = Scorer().score(sample_icp, *perfect, open_campaign).icp_match_score
+    at_score = Scorer(thresholds=Thresholds(qualify=score, review=0.5))
+    above = Scorer(thresholds=Thresholds(qualify=round(score + 0.0001, 4), review=0.5))
+    assert at_score.score(sample_icp, *perfect, open_campaign).outcome is ScoreOutcome.QUALIFIED
+    assert above.score(sample_icp, *perfect, open_campaign).outcome is ScoreOutcome.REVIEW
+    strict = Scorer(thresholds=Thresholds(qualify=0.9, review=0.8))
     assert strict.score(sample_icp, *partial, OPTIONS).outcome is ScoreOutcome.REJECTED
-    assert strict.score(sample_icp, *perfect, OPTIONS).outcome is ScoreOutcome.QUALIFIED
+    # Must-haves hold whatever the bar: the partial prospect misses some, so even a
+    # lenient bar it clears sends it to review only.
+    lenient = Scorer(thresholds=Thresholds(qualify=0.6, review=0.5))
+    result = lenient.score(sample_icp, *partial, open_campaign)
+    assert (result.outcome, result.icp_match_score) == (ScoreOutcome.REVIEW, 0.5999)
 
 
 def test_thresholds_must_be_ordered():

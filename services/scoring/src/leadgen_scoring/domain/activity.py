@@ -19,9 +19,13 @@ FULL_REACH = 5_000
 #: (days since last active, credit) corners; linear in between, 0 beyond the last.
 _RECENCY = ((0, 1.0), (7, 1.0), (30, 0.7), (90, 0.3), (365, 0.0))
 _KEYS = ("last_active_days", "posts_last_30d", "followers", "connections")
+#: Must-have: seen within about half a year (recency credit 0.2 is 180 days).
+RECENCY_MUST_MEET = 0.2
 
 
-def score_activity(profile: ProspectProfile, similarity: Rule | None) -> DimensionScore:
+def score_activity(
+    profile: ProspectProfile, similarity: Rule | None, unmet: list[Rule] | None = None
+) -> DimensionScore:
     known = {key: signal(profile.activity, key) for key in _KEYS}
     if all(value is None for value in known.values()):
         rules = [Rule(UNKNOWN, 1.0, "no activity data")]
@@ -31,7 +35,7 @@ def score_activity(profile: ProspectProfile, similarity: Rule | None) -> Dimensi
             _volume_rule(known["posts_last_30d"]),
             _reach_rule(known["followers"], known["connections"]),
         ]
-    return combine([*rules, similarity], every=False)
+    return combine([*rules, similarity], every=False, unmet=unmet)
 
 
 def signal(signals: dict[str, Any], key: str) -> float | None:
@@ -51,7 +55,7 @@ def _recency_rule(days: float | None) -> Rule:
         return Rule(UNKNOWN, RECENCY_WEIGHT, "last activity unknown")
     credit = _interpolate(days, _RECENCY)
     when = "today" if days < 1 else f"{days:.0f} day{'s' if days >= 2 else ''} ago"
-    return Rule(round(credit, 4), RECENCY_WEIGHT, f"last active {when}")
+    return Rule(round(credit, 4), RECENCY_WEIGHT, f"last active {when}", RECENCY_MUST_MEET)
 
 
 def _interpolate(x: float, corners: tuple[tuple[float, float], ...]) -> float:

@@ -14,6 +14,9 @@ from .rules import UNKNOWN, Rule, combine
 from .text import quote
 
 TITLE_WEIGHT, LOCATION_WEIGHT = 0.65, 0.35
+#: Must-haves: a title at least this close (an ICP title, or the same function one level
+#: away), and a location in (not merely near) the ICP's places.
+TITLE_MUST_MEET, LOCATION_MUST_MEET = 0.7, 0.5
 #: Below this a title "does not match" rather than "is close to" the nearest ICP title.
 _CLOSE = 0.3
 #: Where a headline's job title ends: "VP Engineering at Acme | Scaling teams".
@@ -21,17 +24,19 @@ _HEADLINE_CUT = re.compile(r"\s+(?:at|@)\s+|\s*[|•·]\s*|\s+-\s+")
 
 
 def score_demographics(
-    icp: Demographics, profile: ProspectProfile, similarity: Rule | None
+    icp: Demographics,
+    profile: ProspectProfile,
+    similarity: Rule | None,
+    unmet: list[Rule] | None = None,
 ) -> DimensionScore:
+    location = location_rule(
+        "location", profile.location, icp.locations, LOCATION_WEIGHT, LOCATION_MUST_MEET
+    )
     return combine(
-        [
-            _title_rule(icp.job_titles, profile),
-            location_rule("location", profile.location, icp.locations, LOCATION_WEIGHT),
-            _age_note(icp.age_range),
-            similarity,
-        ],
+        [_title_rule(icp.job_titles, profile), location, _age_note(icp.age_range), similarity],
         every=True,
         neutral_reason="ICP sets no job titles or locations: neutral",
+        unmet=unmet,
     )
 
 
@@ -60,7 +65,7 @@ def _title_rule(icp_titles: list[str], profile: ProspectProfile) -> Rule | None:
             f"{what} {quote(title)} does not match ICP titles "
             f"(nearest {quote(match.icp_title)}: {match.detail})"
         )
-    return Rule(match.score, TITLE_WEIGHT, reason)
+    return Rule(match.score, TITLE_WEIGHT, reason, TITLE_MUST_MEET)
 
 
 def _age_note(age_range: str | None) -> Rule | None:

@@ -13,6 +13,9 @@ from .rules import UNKNOWN, Rule, combine
 from .text import quote
 
 INDUSTRY_WEIGHT, SIZE_WEIGHT, GEOGRAPHY_WEIGHT = 0.45, 0.35, 0.20
+#: Must-haves: an industry the ICP names (a merely related one is not enough), and a
+#: headcount within its sizes (or a reported range mostly within them).
+INDUSTRY_MUST_MEET, SIZE_MUST_MEET = 0.9, sizes.OVERLAP
 
 
 def score_firmographics(
@@ -20,6 +23,7 @@ def score_firmographics(
     profile: ProspectProfile,
     enrichment: Enrichment,
     similarity: Rule | None,
+    unmet: list[Rule] | None = None,
 ) -> DimensionScore:
     company = enrichment.company or CompanyData()
     return combine(
@@ -31,6 +35,7 @@ def score_firmographics(
         ],
         every=True,
         neutral_reason="ICP sets no industries, company sizes or geography: neutral",
+        unmet=unmet,
     )
 
 
@@ -56,12 +61,16 @@ def _industry_rule(
         return _industry_reason("industry", name, match.relation, match.icp_industry, match.score)
     listed = quote(", ".join(wanted))
     return Rule(
-        0.0, INDUSTRY_WEIGHT, f"industry {quote(name)} is not among ICP industries {listed}"
+        0.0,
+        INDUSTRY_WEIGHT,
+        f"industry {quote(name)} is not among ICP industries {listed}",
+        INDUSTRY_MUST_MEET,
     )
 
 
 def _industry_reason(what: str, name: str, relation: str, icp: str, score: float = 1.0) -> Rule:
-    return Rule(score, INDUSTRY_WEIGHT, f"{what} {quote(name)} {relation} ICP {quote(icp)}")
+    reason = f"{what} {quote(name)} {relation} ICP {quote(icp)}"
+    return Rule(score, INDUSTRY_WEIGHT, reason, INDUSTRY_MUST_MEET)
 
 
 def _size_rule(wanted: list[str], company: CompanyData) -> Rule | None:
@@ -82,7 +91,7 @@ def _size_rule(wanted: list[str], company: CompanyData) -> Rule | None:
     if credit == sizes.OVERLAP:
         verdict = "partly within"
     reason = f"company size {told} employees is {verdict} ICP sizes {listed}"
-    return Rule(credit, SIZE_WEIGHT, reason)
+    return Rule(credit, SIZE_WEIGHT, reason, SIZE_MUST_MEET)
 
 
 def _geography_rule(

@@ -9,9 +9,14 @@ from .text import normalise, quote
 
 
 def location_rule(
-    what: str, location: str | None, entries: list[str], weight: float
+    what: str,
+    location: str | None,
+    entries: list[str],
+    weight: float,
+    must_meet: float | None = None,
 ) -> Rule | None:
-    """``what`` names the location in reasons ("location", "company HQ")."""
+    """``what`` names the location in reasons ("location", "company HQ"); ``must_meet``
+    makes a recognised location a must-have (see rules.combine)."""
     if not entries:
         return None
     if not location or not location.strip():
@@ -22,16 +27,19 @@ def location_rule(
     if best is not None:
         entry, credit = best
         if credit == 1.0:
-            return Rule(1.0, weight, f"{what} {quote(location)} is in ICP {quote(entry)}")
+            return Rule(
+                1.0, weight, f"{what} {quote(location)} is in ICP {quote(entry)}", must_meet
+            )
         return Rule(
             credit,
             weight,
             f"{what} {quote(location)} is in {place.country_name} but not in ICP {quote(entry)}",
+            must_meet,
         )
     if place.country is None:
         return Rule(UNKNOWN, weight, f"{what} {quote(location)} not recognised")
     listed = ", ".join(entries)
-    return Rule(0.0, weight, f"{what} {quote(location)} is outside ICP {quote(listed)}")
+    return Rule(0.0, weight, f"{what} {quote(location)} is outside ICP {quote(listed)}", must_meet)
 
 
 def _best_area(place: Place, areas: list[tuple[str, Area | None]]) -> tuple[str, float] | None:

@@ -19,6 +19,11 @@ class Thresholds:
         if not 0.0 <= self.review <= self.qualify <= 1.0:
             raise ValueError(f"need 0 <= review ({self.review}) <= qualify ({self.qualify}) <= 1")
 
+    @property
+    def below_qualify(self) -> float:
+        """The highest score that does not qualify (scores have four decimals)."""
+        return max(0.0, round(self.qualify - 0.0001, 4))
+
 
 def route(score: float, thresholds: Thresholds, min_match_score: float) -> ScoreOutcome:
     bar = max(thresholds.qualify, min_match_score)

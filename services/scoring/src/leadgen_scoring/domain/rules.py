@@ -14,6 +14,13 @@ A rule the ICP does not ask for is left out; a rule the ICP asks for but the pro
 has no data for scores :data:`UNKNOWN` (absence of evidence costs a little: an
 unverifiable match should not qualify on an assumption). A dimension with no applicable
 rule at all is :data:`NEUTRAL` and says why.
+
+Some rules are must-haves (``must_meet``): when the prospect's own data shows one is
+not met — a title of another function or two levels below, an industry the ICP does not
+name, a company outside its sizes, a location outside its places, silence for half a
+year — the prospect cannot qualify however well the rest fits (the weighted sum alone
+would let "everything right but one thing" through). ``combine`` reports such rules to
+the caller and says so in their reason; a rule without data never counts as unmet.
 """
 
 from __future__ import annotations
@@ -42,6 +49,15 @@ class Rule:
     score: float | None
     weight: float
     reason: str
+    #: Least score that meets this must-have; None: not a must-have (or no data).
+    must_meet: float | None = None
+
+    @property
+    def unmet(self) -> bool:
+        return self.must_meet is not None and self.score is not None and self.score < self.must_meet
+
+
+MUST_HAVE_NOTE = " (a must-have: cannot qualify)"
 
 
 def combine(
@@ -49,11 +65,15 @@ def combine(
     *,
     every: bool,
     neutral_reason: str = "nothing to judge on: neutral",
+    unmet: list[Rule] | None = None,
 ) -> DimensionScore:
-    """The dimension's score from its rules; every reason kept in rule order."""
+    """The dimension's score from its rules; every reason kept in rule order. Unmet
+    must-haves are appended to ``unmet`` when it is given."""
     given = [rule for rule in rules if rule is not None]
     scored = [(rule.score, rule.weight) for rule in given if rule.score is not None]
-    reasons = [rule.reason for rule in given]
+    reasons = [rule.reason + (MUST_HAVE_NOTE if rule.unmet else "") for rule in given]
+    if unmet is not None:
+        unmet.extend(rule for rule in given if rule.unmet)
     total_weight = sum(weight for _, weight in scored)
     if total_weight <= 0:
         return DimensionScore(score=NEUTRAL, reasons=[*reasons, neutral_reason])

@@ -1,6 +1,7 @@
 """The explainable ICP match: four dimensions from explicit rules, their weighted sum,
-the data-quality score, and the route. Pure and deterministic: the same ICP, profile,
-enrichment and options always give the same result."""
+the data-quality score, and the route. An unmet must-have (rules.combine) caps the sum
+just below the qualify bar, and its reason says so. Pure and deterministic: the same
+ICP, profile, enrichment, options and similarity always give the same result."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .firmographics import score_firmographics
 from .psychographics import score_psychographics
 from .quality import quality_score
 from .routing import Thresholds, route
-from .rules import DECIMALS
+from .rules import DECIMALS, Rule
 from .similarity import NO_SIMILARITY, Dimension, Similarity
 
 
@@ -69,19 +70,26 @@ class Scorer:
         options: CampaignOptions,
         similarity: Similarity = NO_SIMILARITY,
     ) -> ScoreResult:
+        unmet: list[Rule] = []
         breakdown = ScoreBreakdown(
             demographics=score_demographics(
-                icp.demographics, profile, similarity.rule(Dimension.DEMOGRAPHICS)
+                icp.demographics, profile, similarity.rule(Dimension.DEMOGRAPHICS), unmet
             ),
             firmographics=score_firmographics(
-                icp.firmographics, profile, enrichment, similarity.rule(Dimension.FIRMOGRAPHICS)
+                icp.firmographics,
+                profile,
+                enrichment,
+                similarity.rule(Dimension.FIRMOGRAPHICS),
+                unmet,
             ),
             psychographics=score_psychographics(
                 icp.psychographics, profile, similarity.rule(Dimension.PSYCHOGRAPHICS)
             ),
-            activity=score_activity(profile, similarity.rule(Dimension.ACTIVITY)),
+            activity=score_activity(profile, similarity.rule(Dimension.ACTIVITY), unmet),
         )
         total = self.weights.total(breakdown)
+        if unmet:  # a must-have is not met: at best manual review
+            total = min(total, self.thresholds.below_qualify)
         return ScoreResult(
             icp_match_score=total,
             quality_score=quality_score(profile, enrichment),
