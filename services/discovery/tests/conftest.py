@@ -115,10 +115,6 @@ class MemoryCursorStore:
                 self._replace(row, owner=None)
                 row.lease_until = None
 
-    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
-        row = self.rows.get(campaign_id)
-        return None if row is None else row.state.status
-
     async def seen(
         self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
     ) -> set[uuid.UUID]:

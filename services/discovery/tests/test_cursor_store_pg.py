@@ -277,16 +277,6 @@ async def test_page_token_and_rate_limited_until_round_trip(sql_store, make_camp
     assert await waits_shown(store, state.campaign_id) == {"linkedin": None, "twitter": None}
 
 
-async def test_control_status_reads_the_campaigns_status_alone(sql_store, make_campaign):
-    store = sql_store()
-    state = make_campaign(LINKEDIN, TWITTER)
-    assert await store.control_status(state.campaign_id) is None
-    await store.create(state)
-    assert await store.control_status(state.campaign_id) is ControlStatus.RUNNING
-    await store.set_status(state.campaign_id, {ControlStatus.RUNNING}, ControlStatus.PAUSED)
-    assert await store.control_status(state.campaign_id) is ControlStatus.PAUSED
-
-
 async def waits_shown(store: SqlCursorStore, campaign_id: uuid.UUID) -> dict:
     async with store.engine.connect() as conn:
         rows = await conn.execute(

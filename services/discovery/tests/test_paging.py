@@ -348,3 +348,37 @@ async def test_a_pause_during_a_long_rate_limit_wait_stops_the_fetch(
     await asyncio.wait_for(loop, 5)
     assert discovered(recorder) == [f"linkedin-{i:04d}" for i in range(10)]
     assert search.calls[0] == search.calls[1] == (0, 5)  # the cancelled page, asked again
+
+
+async def test_a_platform_waiting_for_its_rate_limit_does_not_hold_up_the_others(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    waiting = make_search(TWITTER)
+    waiting.wait_s = 3600  # its bucket is empty for an hour
+    campaign_id = await started(store, make_campaign(LINKEDIN, TWITTER, max_prospects=30))
+
+    async with asyncio.timeout(5):
+        await make_pager(make_search(LINKEDIN), waiting, page_size=10).run(campaign_id)
+
+    # LinkedIn filled the campaign; X's page, still waiting, was dropped and its wait cleared.
+    assert len(discovered(recorder, LINKEDIN)) == 30 and discovered(recorder, TWITTER) == []
+    assert (finished(recorder).reason, finished(recorder).total_discovered) == (
+        "max_prospects",
+        30,
+    )
+    assert store.rate_limited[(campaign_id, TWITTER)] is None
+    assert store.state(campaign_id).cursor(TWITTER).next_start == 0
+
+
+async def test_pages_in_flight_never_push_the_count_past_max(
+    store, recorder, make_pager, make_search, make_campaign
+):
+    searches = [make_search(platform) for platform in (LINKEDIN, FACEBOOK, TWITTER)]
+    campaign_id = await started(store, make_campaign(LINKEDIN, FACEBOOK, TWITTER, max_prospects=25))
+
+    await make_pager(*searches, page_size=10).run(campaign_id)
+
+    # The three first pages are asked for together, sized to what is still needed.
+    assert [search.calls[0] for search in searches] == [(0, 10), (0, 10), (0, 5)]
+    assert len(recorder.of("prospect.discovered")) == 25
+    assert finished(recorder).total_discovered == 25

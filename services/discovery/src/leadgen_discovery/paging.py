@@ -1,10 +1,13 @@
-"""The paging loop of one campaign: search a page, publish its prospects, persist the
-cursor, check the control state, repeat; then publish campaign.discovery_finished.
+"""The paging loop of one campaign: fetch a page on each platform that has none in
+flight, and as each arrives publish its new prospects and persist the cursor (one at a
+time, so counting stays exact); check the control state; repeat; then publish
+campaign.discovery_finished.
 
 It runs as a background task of the :class:`~leadgen_discovery.supervisor.Supervisor`,
 never inside a Kafka handler (a campaign pages for minutes; a handler must not block its
 partition). Every decision is taken from the cursors just loaded, so a restart resumes
 exactly where the last persisted page ended, on whichever replica claims the campaign.
+Platforms fetch concurrently: one waiting for its rate limit does not stop the others.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from leadgen_common.criteria import NOT_SUPPORTED
 from . import metrics
 from .domain.cursors import (
     CampaignCursors,
-    ControlStatus,
     Finish,
     Outcome,
     Page,
+    Reason,
+    Start,
     Wait,
     next_step,
 )
@@ -36,6 +40,7 @@ from .domain.finish import (
     finished_event_id,
     prospect_discovered,
 )
+from .fetches import Fetches, InFlight
 from .ports import (
     CursorStore,
     Found,
@@ -44,7 +49,6 @@ from .ports import (
     PeopleSearch,
     PlatformUnavailable,
     Publisher,
-    SearchPage,
 )
 from .waits import CursorWaits
 
@@ -74,49 +78,72 @@ class CampaignPager:
     async def run(self, campaign_id: uuid.UUID) -> None:
         """Page ``campaign_id`` to its end; raises LeaseLost if another replica took it."""
         log_ctx.bind(campaign_id=campaign_id)
-        while True:
-            # Cleared before loading, so a control message handled after the load still
-            # wakes the wait below.
-            self.wakeup(campaign_id).clear()
-            state = await self.store.load(campaign_id)
-            if state is None or state.finished:
-                return
-            if state.owner != self.owner:
-                raise LeaseLost(str(campaign_id))
-            log_ctx.bind(correlation_id=state.correlation_id)
-            match next_step(state, self.page_sizes):
-                case Wait():
-                    await self._wait(campaign_id)
-                case Page(cursor=cursor, count=count):
-                    await self._page(state, cursor.platform, count)
-                case Finish(reason=reason):
-                    payload = discovery_finished(state, reason)
-                    await self._publish(state, payload, finished_event_id(campaign_id))
-                    if not await self.store.finish(self.owner, campaign_id):
-                        raise LeaseLost(str(campaign_id))
-                    logger.info("discovery finished: %s, %d prospects", reason, state.discovered)
+        fetches = Fetches()
+        try:
+            while True:
+                # Cleared before loading, so a control message handled after the load
+                # still wakes the waits below.
+                self.wakeup(campaign_id).clear()
+                state = await self._load(campaign_id)
+                if state is None:
                     return
+                match next_step(state, self.page_sizes, fetches.reserved()):
+                    case Wait():
+                        await fetches.cancel()  # a paused campaign fetches nothing
+                        await self._wait(campaign_id)
+                    case Start(pages=pages):
+                        for page in pages:
+                            await self._start(state, page, fetches)
+                        await fetches.settle(self.wakeup(campaign_id), self.pause_poll_s)
+                        for platform in fetches.done():
+                            await self._take(campaign_id, platform, fetches.pop(platform))
+                    case Finish(reason=reason):
+                        await fetches.cancel()
+                        await self._finish(state, reason)
+                        return
+        finally:
+            await fetches.cancel()
+
+    async def _load(self, campaign_id: uuid.UUID) -> CampaignCursors | None:
+        """The campaign's cursors; None once finished; LeaseLost if no longer ours."""
+        state = await self.store.load(campaign_id)
+        if state is None or state.finished:
+            return None
+        if state.owner != self.owner:
+            raise LeaseLost(str(campaign_id))
+        log_ctx.bind(correlation_id=state.correlation_id)
+        return state
 
     async def _wait(self, campaign_id: uuid.UUID) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.pause_poll_s):
                 await self.wakeup(campaign_id).wait()
 
-    async def _page(self, state: CampaignCursors, platform: Platform, count: int) -> None:
-        cursor = state.cursor(platform)
-        search = self.searches.get(platform)
+    async def _start(self, state: CampaignCursors, page: Page, fetches: Fetches) -> None:
+        cursor = page.cursor
+        search = self.searches.get(cursor.platform)
         if search is None:
-            await self._advance(state, platform, outcome=Outcome.FAILED, reason=NOT_SUPPORTED)
+            await self._advance(
+                state, cursor.platform, outcome=Outcome.FAILED, reason=NOT_SUPPORTED
+            )
             return
-        request = PageRequest(cursor.next_start, cursor.page_token, count)
+        request = PageRequest(cursor.next_start, cursor.page_token, page.count)
+        waits = CursorWaits(self.store, state.campaign_id, cursor.platform)
+        fetches.start(search, cursor.criteria, request, waits)
+
+    async def _take(self, campaign_id: uuid.UUID, platform: Platform, fetch: InFlight) -> None:
+        """Publish the new people of a page that arrived and persist the cursor, against
+        the cursors as they are now (other platforms' pages may have landed meanwhile)."""
+        state = await self._load(campaign_id)
+        if state is None:
+            return
         try:
-            page = await self._fetch(state, search, cursor.criteria, request)
+            page = fetch.task.result()
         except PlatformUnavailable as exc:
             logger.warning("%s failed for good: %s", platform, exc)
             await self._advance(state, platform, outcome=Outcome.FAILED, reason=str(exc))
             return
-        if page is None:  # paused or cancelled while waiting: the next step says which
-            return
+        cursor = state.cursor(platform)
         fresh = await self._unseen(state, page.found)
         # Never more than the campaign still needs, whatever the page size.
         taken = fresh[: state.remaining]
@@ -134,42 +161,12 @@ class CampaignPager:
             published=[self._prospect_id(state, found) for found in taken],
         )
 
-    async def _fetch(
-        self,
-        state: CampaignCursors,
-        search: PeopleSearch,
-        criteria: dict[str, Any],
-        request: PageRequest,
-    ) -> SearchPage | None:
-        """The page, or None if the campaign stopped running while it was fetched: a long
-        wait for the rate limit must not hold a pause or a cancel up. A control message
-        handled here wakes the check at once; one handled by another replica is seen by
-        polling the status every ``pause_poll_s`` while the fetch lasts."""
-        campaign_id = state.campaign_id
-        waits = CursorWaits(self.store, campaign_id, search.platform)
-        fetch = asyncio.ensure_future(search.search(criteria, request, waits))
-        try:
-            while True:
-                woken = asyncio.ensure_future(self.wakeup(campaign_id).wait())
-                try:
-                    await asyncio.wait(
-                        {fetch, woken},
-                        timeout=self.pause_poll_s,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                finally:
-                    woken.cancel()
-                if fetch.done():
-                    return fetch.result()
-                self.wakeup(campaign_id).clear()
-                if await self.store.control_status(campaign_id) is not ControlStatus.RUNNING:
-                    return None
-        finally:
-            if not fetch.done():
-                fetch.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await fetch
-            await waits.over()
+    async def _finish(self, state: CampaignCursors, reason: Reason) -> None:
+        payload = discovery_finished(state, reason)
+        await self._publish(state, payload, finished_event_id(state.campaign_id))
+        if not await self.store.finish(self.owner, state.campaign_id):
+            raise LeaseLost(str(state.campaign_id))
+        logger.info("discovery finished: %s, %d prospects", reason, state.discovered)
 
     async def _unseen(self, state: CampaignCursors, found: list[Found]) -> list[Found]:
         """``found`` without the people the campaign already published (an earlier page,

@@ -111,10 +111,6 @@ class CursorStore(Protocol):
 
     async def release(self, owner: str, campaign_ids: list[uuid.UUID]) -> None: ...
 
-    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
-        """The campaign's control status alone (cheap; polled during a long fetch)."""
-        ...
-
     async def seen(
         self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
     ) -> set[uuid.UUID]:

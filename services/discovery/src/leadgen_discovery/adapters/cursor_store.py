@@ -176,12 +176,6 @@ class SqlCursorStore:
                 .values(owner=None, lease_until=None)
             )
 
-    async def control_status(self, campaign_id: uuid.UUID) -> ControlStatus | None:
-        query = select(t.c.status).where(t.c.campaign_id == campaign_id).limit(1)
-        async with self.engine.connect() as conn:
-            status = (await conn.execute(query)).scalar_one_or_none()
-        return None if status is None else ControlStatus(status)
-
     async def seen(
         self, team_id: uuid.UUID, campaign_id: uuid.UUID, prospect_ids: Iterable[uuid.UUID]
     ) -> set[uuid.UUID]:

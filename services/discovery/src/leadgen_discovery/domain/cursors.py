@@ -98,13 +98,31 @@ class Page:
     count: int  # how many results to ask for
 
 
-Step = Wait | Finish | Page
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Pages to start fetching now (maybe none: wait for those in flight)."""
+
+    pages: tuple[Page, ...]
 
 
-def next_step(state: CampaignCursors, page_sizes: Mapping[Platform, int]) -> Step:
+Step = Wait | Finish | Start
+
+
+def next_step(
+    state: CampaignCursors,
+    page_sizes: Mapping[Platform, int],
+    reserved: Mapping[Platform, int] | None = None,
+) -> Step:
     """Cancelled stops, paused waits, a full quota or no platform left finishes; otherwise
-    page the active platform that has found the fewest so far (platforms take turns),
-    asking for a page of its size or what the campaign still needs, if less."""
+    start a page on every active platform without one in flight, those that found the
+    fewest first, while the campaign still needs people.
+
+    ``reserved`` holds the platforms with a page in flight and how many people it may
+    still bring: its size, or 0 while it waits for the platform's rate limit, so a
+    waiting platform does not hold the others back. The people a page brings are only
+    counted when it is taken (from the persisted cursors), so the total stays exact.
+    """
+    reserved = reserved or {}
     if state.status is ControlStatus.CANCELLED:
         return Finish(Reason.CANCELLED)
     if state.status is ControlStatus.PAUSED:
@@ -115,5 +133,13 @@ def next_step(state: CampaignCursors, page_sizes: Mapping[Platform, int]) -> Ste
     if not active:
         failed = all(cursor.outcome is Outcome.FAILED for cursor in state.platforms)
         return Finish(Reason.FAILED if failed else Reason.EXHAUSTED)
-    turn = min(active, key=lambda cursor: cursor.discovered)
-    return Page(turn, min(page_sizes[turn.platform], state.remaining))
+    budget = state.remaining - sum(reserved.values())
+    pages = []
+    for cursor in sorted(active, key=lambda cursor: cursor.discovered):
+        if budget <= 0:
+            break
+        if cursor.platform not in reserved:
+            count = min(page_sizes[cursor.platform], budget)
+            pages.append(Page(cursor, count))
+            budget -= count
+    return Start(tuple(pages))
