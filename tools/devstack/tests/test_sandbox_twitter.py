@@ -93,6 +93,16 @@ async def test_the_sample_icp_query_ranks_full_matches_first(http, population):
     assert share > 0.3  # fits crowd the top
 
 
+async def test_the_sample_icp_query_fills_a_ten_thousand_prospect_campaign(http):
+    ids: list[str] = []
+    params = {"query": sample_query(), "max_results": 1000}
+    while len(ids) < 10_000:
+        body = (await http.get(SEARCH, params=params)).json()
+        ids += [user["id"] for user in body["data"]]
+        params["next_token"] = body["meta"]["next_token"]
+    assert len(set(ids)) == len(ids) == 10_000
+
+
 async def test_next_token_pages_every_match_exactly_once(http, population):
     query = '"head of product" (SaaS OR cybersecurity) -infosec'
     ids, token, pages = [], None, 0

@@ -115,7 +115,7 @@ class Emails:
     def person_by_email(self, email: str) -> int | None:
         email = normalise(email)
         local, _, domain = email.rpartition("@")
-        company = self.population._domains.get(domain)
+        company = self.population.company_index(domain)
         if company is not None:
             return self.company_addresses(company).get(local)
         if domain in WEBMAIL:
@@ -133,7 +133,7 @@ class Emails:
 
     def find(self, domain: str, first: str, last: str) -> int | None:
         """The person at ``domain`` with that name (case and accent insensitive)."""
-        company = self.population._domains.get(normalise(domain))
+        company = self.population.company_index(normalise(domain))
         if company is None:
             return None
         wanted = (ascii_slug(first), ascii_slug(last))
@@ -146,7 +146,7 @@ class Emails:
     def verify(self, email: str) -> Verdict:
         email = normalise(email)
         local, at, domain = email.rpartition("@")
-        company = self.population._domains.get(domain)
+        company = self.population.company_index(domain)
         if not at or not local or "." not in domain:
             return Verdict(email, "invalid", 0, None, None)
         person = self.person_by_email(email)

@@ -30,7 +30,7 @@ from .geo import CITIES, COUNTRY_BY_CODE, city_facebook_key, region_facebook_key
 from .industries import INDUSTRIES
 from .matching import title_words
 from .roles import TITLE_ROLES, TITLES
-from .selection import and_, by_company, everyone, not_, or_, where, where_any, where_bits
+from .selection import and_, by_company, not_, or_, where, where_any, where_bits
 from .shared_tables import (
     behaviors,
     education_majors,
@@ -117,15 +117,6 @@ def _position_titles(position_id: str) -> frozenset[int]:
 def _titles_named(name: str) -> frozenset[int]:
     wanted = title_words(name)
     return frozenset(i for i, title in enumerate(TITLES) if title_words(title) == wanted)
-
-
-def work_industries_of(title_index: int, industry_index: int) -> frozenset[str]:
-    role = TITLE_ROLES[title_index]
-    names = set(FUNCTION_WORK_INDUSTRIES[role.function])
-    if role.seniority in ("C-level", "VP"):
-        names.add("Management")
-    names.add(INDUSTRIES[industry_index].facebook_industry)
-    return frozenset(names)
 
 
 def major_of(field_index: int) -> dict[str, str] | None:
@@ -289,7 +280,3 @@ def _keys(entries: list[dict[str, str]]) -> tuple[set[str], set[str]]:
 def _catalogue(catalogue: tuple[dict[str, str], ...], entries: list[dict[str, str]]) -> set[int]:
     ids, names = _keys(entries)
     return {i for i, e in enumerate(catalogue) if e["id"] in ids or text_key(e["name"]) in names}
-
-
-def everybody(population) -> bytes:
-    return everyone(population.size)

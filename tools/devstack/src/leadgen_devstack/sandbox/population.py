@@ -122,6 +122,10 @@ class Population:
     def companies(self) -> Sequence[Company]:
         return _Lazy(len(self.company_columns.name), self.company)
 
+    def company_index(self, domain: str) -> int | None:
+        """The company on ``domain`` (lower case, no "www."), None if nobody is."""
+        return self._domains.get(domain)
+
     def company_by_domain(self, domain: str) -> Company | None:
         index = self._domains.get(domain)
         return None if index is None else self.company(index)

@@ -18,7 +18,6 @@ import re
 from functools import cached_property, lru_cache
 
 from .concerns import PHRASINGS, VALUES
-from .generator import NONE
 from .geo import CITIES
 from .industries import INDUSTRIES
 from .matching import text_words
@@ -137,7 +136,3 @@ def x_bio(person) -> str:
         f"{person.title} @{x_handle(company.domain)} | {' · '.join(company.industry.bio_terms)}"
         f" | {person.pains[0]} | {person.pains[1]}"
     )
-
-
-def slot_values(slots, index: int) -> list[int]:
-    return [slot[index] for slot in slots if slot[index] != NONE]
