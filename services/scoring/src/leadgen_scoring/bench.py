@@ -4,7 +4,7 @@ takes per prospect, and how close the batched scoring path (embed, compare, scor
 the prospect.enriched handler does, without Kafka and the database) comes to the
 embedder's raw batch throughput.
 
-    uv run python -m leadgen_scoring.bench [--seconds 5] [--threads 0]
+    uv run python -m leadgen_scoring.bench [--seconds 5] [--threads 1]
 
 Profiles are synthetic and all different, so no text is served from a cache.
 """
@@ -144,7 +144,12 @@ def domain_time_per_prospect(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m leadgen_scoring.bench")
     parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
-    parser.add_argument("--threads", type=int, default=0, help="onnxruntime threads (0: all)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="onnxruntime threads (0: all; the service's default EMBEDDER_THREADS is 1)",
+    )
     args = parser.parse_args(argv)
 
     embedder = OnnxEmbedder(threads=args.threads)

@@ -74,7 +74,10 @@ class ScoringSettings(ServiceSettings):
         default=20_000, ge=1, description="Embeddings kept in memory per replica, by text hash."
     )
     embedder_threads: int = Field(
-        default=0, ge=0, description="onnxruntime threads for the local model; 0: every core."
+        default=1,
+        ge=0,
+        description="onnxruntime threads for the local model (0: every core of the machine, "
+        "not the container's share); one leaves the other cores to the services beside it.",
     )
     embedder_batch_size: int = Field(
         default=32, ge=1, description="Texts per local model run (sorted by length first)."
