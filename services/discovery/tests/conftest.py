@@ -193,7 +193,8 @@ class FakeSearch:
     ``people`` may be replaced by a list holding someone twice, as a platform whose
     ranking shifted between pages (or a second query) would return them; ``tokens``
     pages with a continuation token instead of offsets; ``wait_s`` makes every call wait
-    that long for the rate limit, telling the reporter first.
+    that long for the rate limit, telling the reporter first; ``gate`` makes it wait until
+    the test opens it.
     """
 
     def __init__(self, platform: Platform = Platform.LINKEDIN, size: int = 100) -> None:
@@ -205,6 +206,7 @@ class FakeSearch:
         self.after_page: dict[int, Callable[[], Awaitable[None]]] = {}
         self.tokens = False
         self.wait_s = 0.0
+        self.gate: asyncio.Event | None = None  # when set: wait (shown) until it opens
         self.waited_until = datetime(2030, 1, 1, tzinfo=UTC)  # told to the reporter
 
     def usable(self, criteria: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -215,9 +217,11 @@ class FakeSearch:
     ) -> SearchPage:
         self.calls.append((page.start, page.count))
         self.tokens_seen.append(page.token)
-        if self.wait_s:
+        if self.wait_s or self.gate is not None:
             await waits.rate_limited(self.waited_until)
             await asyncio.sleep(self.wait_s)
+            if self.gate is not None:
+                await self.gate.wait()
         if self.fail_from_call is not None and len(self.calls) >= self.fail_from_call:
             raise PlatformUnavailable(f"{self.platform.value} people search: HTTP 503 x5")
         position = int(page.token or 0) if self.tokens else page.start

@@ -382,3 +382,23 @@ async def test_pages_in_flight_never_push_the_count_past_max(
     assert [search.calls[0] for search in searches] == [(0, 10), (0, 10), (0, 5)]
     assert len(recorder.of("prospect.discovered")) == 25
     assert finished(recorder).total_discovered == 25
+
+
+async def test_pages_landing_together_never_push_the_count_past_max(
+    store, recorder, make_pager, make_search, make_campaign, wait_until
+):
+    gate = asyncio.Event()
+    searches = [make_search(LINKEDIN), make_search(TWITTER)]
+    for search in searches:
+        search.gate = gate  # both wait for their rate limit, so both pages are asked for
+    campaign_id = await started(store, make_campaign(LINKEDIN, TWITTER, max_prospects=10))
+    loop = asyncio.create_task(make_pager(*searches, page_size=10).run(campaign_id))
+    await wait_until(lambda: all(search.calls for search in searches))
+
+    gate.set()  # both pages of 10 arrive at once; the campaign needs 10
+    await asyncio.wait_for(loop, 5)
+
+    assert len(recorder.of("prospect.discovered")) == 10
+    assert finished(recorder).total_discovered == 10
+    cursors = store.state(campaign_id).platforms
+    assert sorted(cursor.discovered for cursor in cursors) == [0, 10]

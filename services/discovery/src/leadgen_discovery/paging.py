@@ -134,15 +134,17 @@ class CampaignPager:
     async def _take(self, campaign_id: uuid.UUID, platform: Platform, fetch: InFlight) -> None:
         """Publish the new people of a page that arrived and persist the cursor, against
         the cursors as they are now (other platforms' pages may have landed meanwhile)."""
-        state = await self._load(campaign_id)
-        if state is None:
-            return
         try:
             page = fetch.task.result()
         except PlatformUnavailable as exc:
-            logger.warning("%s failed for good: %s", platform, exc)
-            await self._advance(state, platform, outcome=Outcome.FAILED, reason=str(exc))
+            state = await self._load(campaign_id)
+            if state is not None:
+                logger.warning("%s failed for good: %s", platform, exc)
+                await self._advance(state, platform, outcome=Outcome.FAILED, reason=str(exc))
             return
+        state = await self._load(campaign_id)
+        if state is None or state.remaining == 0:
+            return  # pages that landed together filled the campaign: this one is not needed
         cursor = state.cursor(platform)
         fresh = await self._unseen(state, page.found)
         # Never more than the campaign still needs, whatever the page size.
