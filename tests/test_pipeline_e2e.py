@@ -150,31 +150,39 @@ async def test_sample_icp_campaign_end_to_end_twice_with_isolated_teams(stack, m
     assert response.status_code == 404
 
 
+def found(campaign: dict) -> int:
+    """Prospects discovery has published, read live from its cursors (the funnel's own
+    counters lag behind while the later stages catch up)."""
+    return sum(p["discovered"] for p in campaign["platforms"].values())
+
+
 async def test_pause_holds_resume_completes_cancel_stops(stack, mint_token):
     api = Api(stack["GATEWAY_URL"], mint_token("e2e-control", "admin"))
-    campaign_id = await api.start_campaign(2000, autoEnrich=False)
+    campaign_id = await api.start_campaign(1000, autoEnrich=False)
     await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
                  json={"status": "paused"})
     paused = await api.wait_status(campaign_id, {"paused"}, timeout=30)
-    await asyncio.sleep(2)  # let anything already in flight land
-    held = (await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))["progress"]
+    await asyncio.sleep(2)  # the page in flight when the pause arrived lands
+    held = found(await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))
     await asyncio.sleep(3)
-    still = (await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))["progress"]
-    assert still["discovered"] == held["discovered"] < 2000, (paused, held, still)
+    still = found(await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))
+    assert still == held < 1000, (paused, held, still)
 
     await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
                  json={"status": "running"})
     done = await api.wait_status(campaign_id, {"completed"}, timeout=300)
-    assert done["progress"]["discovered"] == 2000
+    assert done["progress"]["discovered"] == found(done) == 1000
 
     cancelled_id = await api.start_campaign(5000, autoEnrich=False)
     await api.ok("PATCH", f"/prospecting/campaigns/{cancelled_id}", 202,
                  json={"status": "cancelled"})
-    cancelled = await api.wait_status(cancelled_id, {"cancelled"}, timeout=60)
+    await api.wait_status(cancelled_id, {"cancelled"}, timeout=60)
+    await asyncio.sleep(2)  # the page in flight when the cancel arrived lands
+    stopped = found(await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}"))
     await asyncio.sleep(3)
     after = await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}")
     assert after["status"] == "cancelled"
-    assert after["progress"]["discovered"] == cancelled["progress"]["discovered"] < 5000
+    assert found(after) == stopped < 5000
     response = await api.http.patch(f"/prospecting/campaigns/{cancelled_id}",
                                      json={"status": "running"})
     assert response.status_code == 409
