@@ -19,6 +19,7 @@ END = "<!-- settings:end -->"
 
 
 def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
+    from leadgen_common.ratelimit.settings import RateLimitSettings
     from leadgen_discovery.settings import DiscoverySettings
     from leadgen_enrichment.settings import EnrichmentSettings
     from leadgen_gateway.settings import GatewaySettings
@@ -30,6 +31,8 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
     shared = set(ServiceSettings.model_fields)
     return [
         ("every service", ServiceSettings, set()),
+        ("rate limits (Redis, shared by every replica of discovery and enrichment)",
+         RateLimitSettings, set()),
         ("gateway", GatewaySettings, shared),
         ("discovery", DiscoverySettings, shared),
         ("enrichment", EnrichmentSettings, shared),
@@ -53,7 +56,8 @@ def table(title: str, cls: type[BaseSettings], skip: set[str]) -> str:
         if name in skip:
             continue
         meaning = (field.description or "").replace("|", "\\|")
-        lines.append(f"| `{prefix}{name.upper()}` | {_default(field.default)} | {meaning} |")
+        default = _default(field.get_default(call_default_factory=True))
+        lines.append(f"| `{prefix}{name.upper()}` | {default} | {meaning} |")
     return "\n".join(lines)
 
 
