@@ -53,8 +53,8 @@ class Api:
         assert started["status"] == "running"
         return started["campaignId"]
 
-    async def wait_status(self, campaign_id: str, statuses: set[str], timeout: float = 300):
-        deadline = time.monotonic() + timeout
+    async def wait_status(self, campaign_id: str, statuses: set[str], seconds: float = 300):
+        deadline = time.monotonic() + seconds
         while True:
             campaign = await self.ok("GET", f"/prospecting/campaigns/{campaign_id}")
             if campaign["status"] in statuses:
@@ -161,7 +161,7 @@ async def test_pause_holds_resume_completes_cancel_stops(stack, mint_token):
     campaign_id = await api.start_campaign(1000, autoEnrich=False)
     await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
                  json={"status": "paused"})
-    paused = await api.wait_status(campaign_id, {"paused"}, timeout=30)
+    paused = await api.wait_status(campaign_id, {"paused"}, seconds=30)
     await asyncio.sleep(2)  # the page in flight when the pause arrived lands
     held = found(await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))
     await asyncio.sleep(3)
@@ -170,13 +170,13 @@ async def test_pause_holds_resume_completes_cancel_stops(stack, mint_token):
 
     await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
                  json={"status": "running"})
-    done = await api.wait_status(campaign_id, {"completed"}, timeout=300)
+    done = await api.wait_status(campaign_id, {"completed"}, seconds=300)
     assert done["progress"]["discovered"] == found(done) == 1000
 
     cancelled_id = await api.start_campaign(5000, autoEnrich=False)
     await api.ok("PATCH", f"/prospecting/campaigns/{cancelled_id}", 202,
                  json={"status": "cancelled"})
-    await api.wait_status(cancelled_id, {"cancelled"}, timeout=60)
+    await api.wait_status(cancelled_id, {"cancelled"}, seconds=60)
     await asyncio.sleep(2)  # the page in flight when the cancel arrived lands
     stopped = found(await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}"))
     await asyncio.sleep(3)

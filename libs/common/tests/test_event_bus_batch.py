@@ -9,7 +9,6 @@ import pytest
 from faststream import AckPolicy
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-
 from leadgen_common.contracts import encode, envelope_for, team_id_for
 from leadgen_common.contracts.events import ControlCampaign
 from leadgen_common.kafka import EventBus
