@@ -91,10 +91,7 @@ class EventBus:
         self, topic: str, *, group_id: str, ack_policy: AckPolicy
     ) -> Callable[[Handler], Handler]:
         """Register ``handler(envelope)`` for ``topic`` in consumer group ``group_id``."""
-        if ack_policy is AckPolicy.ACK_FIRST:
-            raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
-        listener = self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener())
-        metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")  # visible at 0 from the start
+        options = self._subscriber_options(topic, group_id, ack_policy)
 
         def register(handler: Handler) -> Handler:
             async def consume(body: bytes, message: KafkaMessage) -> None:
@@ -103,22 +100,30 @@ class EventBus:
                 metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
 
             consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
-            self.broker.subscriber(
-                topic,
-                group_id=group_id,
-                ack_policy=ack_policy,
-                auto_offset_reset="earliest",
-                listener=listener,
-                decoder=_raw_body,
-                session_timeout_ms=self.settings.kafka_session_timeout_ms,
-                heartbeat_interval_ms=self.settings.kafka_heartbeat_interval_ms,
-                max_poll_records=self.settings.kafka_max_poll_records,
-                title=f"{self.service}:{topic}",
-                description=handler.__doc__,
-            )(consume)
+            self.broker.subscriber(topic, description=handler.__doc__, **options)(consume)
             return handler
 
         return register
+
+    def _subscriber_options(
+        self, topic: str, group_id: str, ack_policy: AckPolicy
+    ) -> dict[str, Any]:
+        """What every subscriber gets: its named group and ack policy (never ACK_FIRST),
+        earliest offset for a new group, readiness on assignment, our own decoding."""
+        if ack_policy is AckPolicy.ACK_FIRST:
+            raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
+        metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")  # visible at 0 from the start
+        return {
+            "group_id": group_id,
+            "ack_policy": ack_policy,
+            "auto_offset_reset": "earliest",
+            "listener": self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener()),
+            "decoder": _raw_body,
+            "session_timeout_ms": self.settings.kafka_session_timeout_ms,
+            "heartbeat_interval_ms": self.settings.kafka_heartbeat_interval_ms,
+            "max_poll_records": self.settings.kafka_max_poll_records,
+            "title": f"{self.service}:{topic}",
+        }
 
     def subscribe_batch(
         self,
@@ -132,12 +137,9 @@ class EventBus:
         """Register ``handler(envelopes)`` for ``topic``: each call gets up to
         ``max_records`` envelopes, as many as the consumer had fetched (waiting at most
         ``wait_ms`` when it had none). Offsets are committed after the whole batch."""
-        if ack_policy is AckPolicy.ACK_FIRST:
-            raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
         if max_records < 1:
             raise ValueError("a batch holds at least one record")
-        listener = self._listeners.setdefault(f"{group_id}:{topic}", _AssignmentListener())
-        metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")
+        options = self._subscriber_options(topic, group_id, ack_policy)
 
         def register(handler: BatchHandler) -> BatchHandler:
             async def consume(bodies: list[bytes], message: KafkaMessage) -> None:
@@ -153,16 +155,8 @@ class EventBus:
                 batch=True,
                 max_records=max_records,
                 batch_timeout_ms=wait_ms,
-                group_id=group_id,
-                ack_policy=ack_policy,
-                auto_offset_reset="earliest",
-                listener=listener,
-                decoder=_raw_body,
-                session_timeout_ms=self.settings.kafka_session_timeout_ms,
-                heartbeat_interval_ms=self.settings.kafka_heartbeat_interval_ms,
-                max_poll_records=self.settings.kafka_max_poll_records,
-                title=f"{self.service}:{topic}",
                 description=handler.__doc__,
+                **options,
             )(consume)
             return handler
 
