@@ -38,7 +38,12 @@ from sqlalchemy.pool import NullPool
 #: Appendix C's ICP as shared/data/sample-icp.json has it (with an "id" the API ignores).
 SAMPLE_ICP = sample_icp_path()
 DIMENSIONS = ("demographics", "firmographics", "psychographics", "activity")
-PUBLISHED_TOPICS = ("campaign.started", "campaign.control", "prospect.reviewed")
+PUBLISHED_TOPICS = (
+    "campaign.started",
+    "campaign.control",
+    "prospect.reviewed",
+    "audience.lookalike_requested",
+)
 
 
 @pytest.fixture

@@ -261,6 +261,17 @@ class RequestLookalike(_Payload):
     icp_id: uuid.UUID = Field(description="ICP to build the audience from.")
     platforms: list[Platform] = Field(min_length=1, description="Platforms to build it on.")
     requested_by: RequestedBy
+    request_id: uuid.UUID | None = Field(
+        default=None,
+        description="Names this request; one audience per (request, platform), so a "
+        "redelivered command updates the same audience rows.",
+    )
+    min_score: float = Field(
+        default=0.75, ge=0.0, le=1.0, description="Seed only leads whose ICP match is this high."
+    )
+    limit: int = Field(
+        default=500, ge=1, le=10_000, description="Most leads taken as the seed, best first."
+    )
 
 
 class UpdateProspect(_Payload):
