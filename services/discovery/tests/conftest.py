@@ -434,3 +434,52 @@ def make_api(make_limiter, fake_time) -> Callable[..., PlatformApi]:
 SANDBOX_POLICY = RetryPolicy(
     attempts=3, backoff_s=0.5, max_backoff_s=4, max_retry_after_s=90, jitter=0.25
 )
+
+
+# -- lookalike edges: the seed and the audiences table in memory
+
+
+class MemorySeeds:
+    """Stands in for the leads query: the hashed emails it would answer, and what it got."""
+
+    def __init__(self, hashes: list[str]) -> None:
+        self.hashes = hashes
+        self.asked: list[tuple[uuid.UUID, uuid.UUID, float, int]] = []
+
+    async def best_lead_hashes(
+        self, team_id: uuid.UUID, icp_id: uuid.UUID, *, min_score: float, limit: int
+    ) -> list[str]:
+        self.asked.append((team_id, icp_id, min_score, limit))
+        return self.hashes[:limit]
+
+
+class MemoryAudiences:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, dict[str, Any]] = {}
+        self.saves = 0
+
+    async def finished(self, audience_id: uuid.UUID) -> bool:
+        return audience_id in self.rows
+
+    async def save(self, row: dict[str, Any]) -> None:
+        self.saves += 1
+        self.rows[row["id"]] = row
+
+
+@pytest.fixture
+def no_lookalikes():
+    """Lookalike requests over an empty seed and no builders (for tests of other topics)."""
+    from leadgen_discovery.lookalike.requests import LookalikeRequests
+
+    return LookalikeRequests(MemorySeeds([]), {}, MemoryAudiences())
+
+
+@pytest.fixture
+def memory_seeds():
+    """``memory_seeds(hashes)``: a seed source answering ``hashes``."""
+    return MemorySeeds
+
+
+@pytest.fixture
+def memory_audiences() -> MemoryAudiences:
+    return MemoryAudiences()

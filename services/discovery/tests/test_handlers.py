@@ -31,7 +31,7 @@ pytestmark = pytest.mark.timeout(30)
 
 
 class Harness:
-    def __init__(self, store, search) -> None:
+    def __init__(self, store, search, lookalikes) -> None:
         self.store = store
         self.search = search
         self.bus = EventBus(DiscoverySettings(handler_retry_backoff_s=0.01))
@@ -48,7 +48,7 @@ class Harness:
             pause_poll_s=0.01,
             wakeup=self.supervisor.wakeup,
         )
-        handlers.register(self.bus, Campaigns(store, searches, self.supervisor.nudge))
+        handlers.register(self.bus, Campaigns(store, searches, self.supervisor.nudge), lookalikes)
         self.discovered: list = []
         self.finished: list = []
 
@@ -85,15 +85,19 @@ def control(campaign_id: uuid.UUID, action: ControlAction) -> ControlCampaign:
 
 
 @pytest.fixture
-def harness(store, make_search) -> Harness:
-    return Harness(store, make_search(size=100))
+def harness(store, make_search, no_lookalikes) -> Harness:
+    return Harness(store, make_search(size=100), no_lookalikes)
 
 
-def test_subscribes_to_the_two_commands_only(store):
+def test_subscribes_to_the_three_commands_only(store, no_lookalikes):
     bus = EventBus(DiscoverySettings())
-    handlers.register(bus, Campaigns(store, {}, lambda *_: None))
+    handlers.register(bus, Campaigns(store, {}, lambda *_: None), no_lookalikes)
     subscribed = {(sub.topics[0].name, sub.group_id) for sub in bus.broker.subscribers}
-    assert subscribed == {("campaign.started", "discovery"), ("campaign.control", "discovery")}
+    assert subscribed == {
+        ("campaign.started", "discovery"),
+        ("campaign.control", "discovery"),
+        ("audience.lookalike_requested", "discovery"),
+    }
 
 
 async def test_started_creates_cursors_and_commits_without_paging(harness):

@@ -13,11 +13,12 @@ from leadgen_common.contracts import Envelope
 from leadgen_common.kafka import EventBus
 
 from .campaigns import Campaigns
+from .lookalike.requests import LookalikeRequests
 
 GROUP = "discovery"
 
 
-def register(bus: EventBus, campaigns: Campaigns) -> None:
+def register(bus: EventBus, campaigns: Campaigns, lookalikes: LookalikeRequests) -> None:
     @bus.subscribe("campaign.started", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_started(envelope: Envelope[Any]) -> None:
         """Translate the ICP per platform and create the campaign's discovery cursors."""
@@ -27,3 +28,10 @@ def register(bus: EventBus, campaigns: Campaigns) -> None:
     async def on_campaign_control(envelope: Envelope[Any]) -> None:
         """Pause, resume or cancel a campaign's discovery (its cursors' status)."""
         await campaigns.control(envelope)
+
+    @bus.subscribe(
+        "audience.lookalike_requested", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR
+    )
+    async def on_lookalike_requested(envelope: Envelope[Any]) -> None:
+        """Build the ICP's lookalike audiences and record them (audiences rows)."""
+        await lookalikes.handle(envelope)

@@ -24,6 +24,11 @@ from .adapters.oauth import ClientCredentials
 from .adapters.platform_api import PlatformApi, pooled_client
 from .adapters.twitter import TwitterPeopleSearch
 from .campaigns import Campaigns
+from .lookalike.facebook import FacebookAudiences
+from .lookalike.linkedin import LinkedInAudiences
+from .lookalike.ports import AudienceBuilder
+from .lookalike.requests import LookalikeRequests
+from .lookalike.sql import SqlAudienceStore, SqlSeedSource
 from .paging import CampaignPager
 from .ports import Limiter, PeopleSearch
 from .settings import DiscoverySettings
@@ -50,15 +55,19 @@ def platform_api(platform: Platform, settings: DiscoverySettings, limiter: Limit
     return PlatformApi(platform, http, limiter=limiter, policy=retry_policy(settings))
 
 
-def linkedin_search(settings: DiscoverySettings, limiter: Limiter) -> LinkedInPeopleSearch:
-    api = platform_api(Platform.LINKEDIN, settings, limiter)
-    credentials = ClientCredentials(
+def linkedin_credentials(settings: DiscoverySettings, api: PlatformApi) -> ClientCredentials:
+    return ClientCredentials(
         api,
         token_url=settings.linkedin_oauth_url(),
         client_id=settings.linkedin_client_id,
         client_secret=settings.linkedin_client_secret,
         refresh_margin_s=settings.oauth_refresh_margin_s,
     )
+
+
+def linkedin_search(settings: DiscoverySettings, limiter: Limiter) -> LinkedInPeopleSearch:
+    api = platform_api(Platform.LINKEDIN, settings, limiter)
+    credentials = linkedin_credentials(settings, api)
     return LinkedInPeopleSearch(
         api,
         base_url=settings.linkedin_url(),
@@ -84,6 +93,31 @@ def twitter_search(settings: DiscoverySettings, limiter: Limiter) -> TwitterPeop
     )
 
 
+def audience_builders(
+    settings: DiscoverySettings, linkedin: LinkedInPeopleSearch, facebook: FacebookPeopleSearch
+) -> dict[Platform, AudienceBuilder]:
+    """The lookalike builders share the searches' pooled clients and LinkedIn token."""
+    return {
+        Platform.LINKEDIN: LinkedInAudiences(
+            linkedin.api,
+            base_url=settings.linkedin_url(),
+            credentials=linkedin.credentials,
+            account=settings.linkedin_ad_account,
+            locations=settings.linkedin_lookalike_locations,
+            ratio=settings.lookalike_ratio,
+        ),
+        Platform.FACEBOOK: FacebookAudiences(
+            facebook.api,
+            base_url=settings.facebook_url(),
+            api_version=settings.facebook_api_version,
+            access_token=settings.facebook_access_token,
+            account=settings.facebook_ad_account,
+            country=settings.lookalike_country,
+            ratio=settings.lookalike_ratio,
+        ),
+    }
+
+
 def create_app(
     settings: DiscoverySettings | None = None, rate_limits: RateLimitSettings | None = None
 ) -> FastAPI:
@@ -102,11 +136,8 @@ def create_app(
         socket_connect_timeout=settings.redis_timeout_s,
     )
     limiter = RateLimiter(redis, rate_limits.limit_table())
-    adapters = [
-        linkedin_search(settings, limiter),
-        facebook_search(settings, limiter),
-        twitter_search(settings, limiter),
-    ]
+    linkedin, facebook = linkedin_search(settings, limiter), facebook_search(settings, limiter)
+    adapters = [linkedin, facebook, twitter_search(settings, limiter)]
     searches: dict[Platform, PeopleSearch] = {search.platform: search for search in adapters}
     supervisor = Supervisor(
         store,
@@ -124,7 +155,12 @@ def create_app(
         pause_poll_s=settings.pause_poll_s,
         wakeup=supervisor.wakeup,
     )
-    handlers.register(bus, Campaigns(store, searches, supervisor.nudge))
+    lookalikes = LookalikeRequests(
+        SqlSeedSource(engine),
+        audience_builders(settings, linkedin, facebook),
+        SqlAudienceStore(engine),
+    )
+    handlers.register(bus, Campaigns(store, searches, supervisor.nudge), lookalikes)
 
     async def close() -> None:
         for adapter in adapters:

@@ -63,6 +63,28 @@ class DiscoverySettings(ProviderSettings):
     facebook_page_size: int = Field(
         default=50, ge=1, le=100, description="People asked for per Facebook request (limit)."
     )
+    linkedin_ad_account: str = Field(
+        default="urn:li:sponsoredAccount:1",
+        description="LinkedIn ad account (URN) that owns lookalike audiences.",
+    )
+    facebook_ad_account: str = Field(
+        default="act_1", description="Facebook ad account (act_<id>) that owns audiences."
+    )
+    lookalike_country: str = Field(
+        default="US",
+        pattern=r"^[A-Z]{2}$",
+        description="Country of Facebook lookalikes (ISO code; Facebook requires one).",
+    )
+    linkedin_lookalike_locations: list[str] = Field(
+        default_factory=list,
+        description="LinkedIn geo URNs a lookalike is limited to; empty means everywhere.",
+    )
+    lookalike_ratio: float = Field(
+        default=0.01,
+        ge=0.01,
+        le=0.2,
+        description="Lookalike ratio (0.01 = the 1% most similar: smallest, closest).",
+    )
     twitter_base_url: str | None = Field(
         default=None,
         description="Base of the X API (https://api.x.com); unset means the sandbox's copy "
