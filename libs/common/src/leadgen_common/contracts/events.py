@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .icp import Icp
 from .platforms import Platform
@@ -274,14 +274,49 @@ class RequestLookalike(_Payload):
     )
 
 
+#: Prospect fields a user may correct (``UpdateProspect.fields`` keys): contact fields kept
+#: in ``contact_info`` and profile columns. Each edited one is marked on the prospect.
+EDITABLE_CONTACT_FIELDS = ("email", "phone")
+EDITABLE_PROFILE_FIELDS = ("name", "title", "company_name", "company_domain", "location")
+EDITABLE_FIELDS = EDITABLE_CONTACT_FIELDS + EDITABLE_PROFILE_FIELDS
+
+
 class UpdateProspect(_Payload):
     """Command: user edits to a prospect (marked, never overwritten by enrichment)."""
 
     prospect_id: ProspectId
-    fields: dict[str, Any] = Field(default_factory=dict, description="Contact fields edited.")
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Fields the user edited, name -> new value (a string, or null to clear "
+        "it): email, phone, name (never null), title, company_name, company_domain, "
+        "location. Each one is marked as edited and enrichment never overwrites it.",
+    )
     assignee: str | None = Field(default=None, description="User to assign it to.")
+    unassign: bool = Field(
+        default=False,
+        description="Remove the assignee (assignee must then be null). A null assignee "
+        "without unassign leaves the assignment as it is.",
+    )
     lead_status: str | None = Field(default=None, description="New lead status.")
     requested_by: RequestedBy
+
+    @field_validator("fields")
+    @classmethod
+    def _editable(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        for name, value in fields.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValueError(f"{name!r} is not an editable field")
+            if not (isinstance(value, str) or (value is None and name != "name")):
+                raise ValueError(
+                    f"{name!r} must be a string" + ("" if name == "name" else " or null")
+                )
+        return fields
+
+    @model_validator(mode="after")
+    def _one_assignment(self) -> UpdateProspect:
+        if self.unassign and self.assignee is not None:
+            raise ValueError("unassign and an assignee exclude each other")
+        return self
 
 
 class AddSuppression(_Payload):
