@@ -247,12 +247,25 @@ class ProspectReviewed(_Payload):
 
 
 class RequestEnrichment(_Payload):
-    """Command: enrich prospects on demand (single or batch job)."""
+    """Command: enrich prospects on demand (single or batch job), one command per prospect."""
 
     job_id: uuid.UUID = Field(description="Enrichment job this belongs to.")
     prospect_id: ProspectId
-    providers: list[str] = Field(default_factory=list, description="Empty means all.")
+    providers: list[str] = Field(
+        default_factory=list,
+        description="Providers to ask (clearbit, hunter, apollo), in this order; empty "
+        "means the team's waterfall order.",
+    )
     validate_email: bool = Field(default=True, description="Also verify the email.")
+    job_total: int = Field(
+        default=1,
+        ge=1,
+        description="Prospects in the job (one command each); the job is completed once "
+        "this many are done or failed.",
+    )
+    requested_by: str | None = Field(
+        default=None, description="Principal (token subject) who asked, when known."
+    )
 
 
 class RequestLookalike(_Payload):
