@@ -168,6 +168,8 @@ audit_log = Table(
     _jsonb("details"),
     _ts("at"),
     Index(None, "team_id", "at"),
+    # One resource's entries (e.g. an enrichment job's request, revision 0007).
+    Index(None, "team_id", "resource_type", "resource_id"),
     info=_owned(GATEWAY),
 )
 
@@ -437,6 +439,26 @@ enrichment_jobs = Table(
     Column("status", Text, nullable=False),
     _ts("created_at"),
     _ts("updated_at"),
+    info=_owned(ENRICHMENT),
+)
+
+#: An on-demand enrichment job item's states: pending until enrichment finished it.
+JOB_ITEM_STATUSES = ("pending", "done", "failed")
+
+# One row per (job, prospect) of an on-demand enrichment job (revision 0007): a
+# redelivered command finds its item and counts nothing twice.
+enrichment_job_items = Table(
+    "enrichment_job_items",
+    metadata,
+    Column("job_id", UUID(as_uuid=True), ForeignKey("enrichment_jobs.id"), nullable=False),
+    Column("prospect_id", UUID(as_uuid=True), nullable=False),
+    _team_id(),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("error", Text),  # why a failed item failed
+    _ts("created_at"),
+    _ts("updated_at"),
+    PrimaryKeyConstraint("job_id", "prospect_id"),
+    _in("status", JOB_ITEM_STATUSES, "status"),
     info=_owned(ENRICHMENT),
 )
 
