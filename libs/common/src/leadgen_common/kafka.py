@@ -5,9 +5,12 @@
 * names its consumer ``group_id`` and its ``ack_policy`` (both required),
 * starts from the earliest offset when its group is new,
 * counts as ready only once its group join assigned partitions,
-* parses the envelope itself: a message that can never be processed (not JSON,
-  contract violation, unknown ``schema_version``) goes to ``<topic>.dlq`` with the
-  reason in headers and is committed, so the partition moves on;
+* parses the envelope itself: a message that can never be processed (larger than
+  ``MAX_EVENT_BYTES``, not JSON, contract violation, unknown ``schema_version``, or
+  anything else decoding raises: decoding is pure, so it would fail the same way on
+  every redelivery) goes to ``<topic>.dlq`` with the reason, the service, the group and
+  the original topic/partition/offset in headers (the original headers kept beside them)
+  and is committed, so the partition moves on;
 * retries a transient failure with exponential backoff, then dead-letters it
   (``retries_exhausted``) rather than blocking the partition forever.
 
@@ -46,11 +49,29 @@ DLQ_HEADERS = (
     "x-dlq-reason",
     "x-dlq-error",
     "x-dlq-service",
+    "x-dlq-group",
     "x-original-topic",
     "x-original-partition",
     "x-original-offset",
     "x-dlq-at",
 )
+#: Headers a dead letter gets instead of the original's (a replayed message that fails
+#: again is dead-lettered with fresh ones).
+_DLQ_PREFIXES = ("x-dlq-", "x-original-")
+#: Room kept in a produce request for the record and batch framing around key, value and
+#: headers, when a dead letter's body must be cut to fit ``KAFKA_MAX_REQUEST_BYTES``.
+_FRAMING_BYTES = 1024
+
+
+class EventTooLarge(ValueError):
+    """An event larger than ``MAX_EVENT_BYTES``: consumers would dead-letter it, so it is
+    never published."""
+
+    def __init__(self, topic: str, size: int, limit: int) -> None:
+        super().__init__(f"{topic} event of {size} bytes exceeds the {limit}-byte limit")
+        self.topic = topic
+        self.size = size
+        self.limit = limit
 
 
 class _AssignmentListener(ConsumerRebalanceListener):
@@ -82,6 +103,7 @@ class EventBus:
             logger=logging.getLogger(f"leadgen.{self.service}.broker"),
             enable_idempotence=False,  # tansu (dev broker) has no idempotent producers
             acks="all",
+            max_request_size=settings.kafka_max_request_bytes,
         )
         self._listeners: dict[str, _AssignmentListener] = {}
         self.stopping = False
@@ -96,7 +118,9 @@ class EventBus:
         def register(handler: Handler) -> Handler:
             async def consume(body: bytes, message: KafkaMessage) -> None:
                 with metrics.HANDLER_SECONDS.labels(topic, group_id).time():
-                    outcome = await self._dispatch(topic, body, message.raw_message, handler)
+                    outcome = await self._dispatch(
+                        topic, group_id, body, message.raw_message, handler
+                    )
                 metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
 
             consume.__name__ = f"{handler.__name__}_{topic.replace('.', '_')}"
@@ -145,7 +169,7 @@ class EventBus:
             async def consume(bodies: list[bytes], message: KafkaMessage) -> None:
                 records = list(message.raw_message)
                 with metrics.HANDLER_SECONDS.labels(topic, group_id).time():
-                    outcomes = await self._dispatch_batch(topic, bodies, records, handler)
+                    outcomes = await self._dispatch_batch(topic, group_id, bodies, records, handler)
                 for outcome in outcomes:
                     metrics.MESSAGES_CONSUMED.labels(topic, group_id, outcome).inc()
 
@@ -162,16 +186,36 @@ class EventBus:
 
         return register
 
-    async def _dispatch(self, topic: str, body: bytes, record: Any, handler: Handler) -> str:
+    def _decode(self, topic: str, body: bytes) -> Envelope[Any]:
+        """The envelope, or PoisonMessage: too large, or anything decoding raises."""
+        limit = self.settings.max_event_bytes
+        if len(body) > limit:
+            raise PoisonMessage("too_large", f"{len(body)} bytes; the limit is {limit}")
         try:
-            envelope = decode(topic, body)
+            return decode(topic, body)
+        except PoisonMessage:
+            raise
+        except Exception as exc:  # decoding is pure: a redelivery would fail the same way
+            raise PoisonMessage("undecodable", f"{type(exc).__name__}: {exc}") from exc
+
+    async def _dispatch(
+        self, topic: str, group: str, body: bytes, record: Any, handler: Handler
+    ) -> str:
+        try:
+            envelope = self._decode(topic, body)
         except PoisonMessage as poison:
-            await self._dead_letter(topic, body, record, poison.reason, poison.detail)
+            await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
             return "dead_lettered"
-        return await self._with_retries(topic, envelope, body, record, handler)
+        return await self._with_retries(topic, group, envelope, body, record, handler)
 
     async def _with_retries(
-        self, topic: str, envelope: Envelope[Any], body: bytes, record: Any, handler: Handler
+        self,
+        topic: str,
+        group: str,
+        envelope: Envelope[Any],
+        body: bytes,
+        record: Any,
+        handler: Handler,
     ) -> str:
         log_ctx.bind(
             correlation_id=envelope.correlation_id,
@@ -185,12 +229,14 @@ class EventBus:
                 await handler(envelope)
                 return "ok" if attempt == 0 else "retried"
             except PoisonMessage as poison:
-                await self._dead_letter(topic, body, record, poison.reason, poison.detail)
+                await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
                 return "dead_lettered"
             except Exception as exc:  # transient until proven otherwise
                 if attempt == self.settings.handler_retries:
                     logger.exception("handler failed %d times; dead-lettering", attempt + 1)
-                    await self._dead_letter(topic, body, record, "retries_exhausted", repr(exc))
+                    await self._dead_letter(
+                        topic, group, body, record, "retries_exhausted", repr(exc)
+                    )
                     return "dead_lettered"
                 logger.warning("handler failed (attempt %d): %r; retrying", attempt + 1, exc)
                 await asyncio.sleep(delay)
@@ -198,7 +244,12 @@ class EventBus:
         raise AssertionError("unreachable: the last attempt returns")
 
     async def _dispatch_batch(
-        self, topic: str, bodies: list[bytes], records: list[Any], handler: BatchHandler
+        self,
+        topic: str,
+        group: str,
+        bodies: list[bytes],
+        records: list[Any],
+        handler: BatchHandler,
     ) -> list[str]:
         """Outcome per record, in order. Poison is dead-lettered alone; the others go to
         ``handler`` together, and one at a time (each with its own retries) if that fails."""
@@ -206,9 +257,9 @@ class EventBus:
         good: list[tuple[int, Envelope[Any]]] = []
         for index, (body, record) in enumerate(zip(bodies, records, strict=True)):
             try:
-                good.append((index, decode(topic, body)))
+                good.append((index, self._decode(topic, body)))
             except PoisonMessage as poison:
-                await self._dead_letter(topic, body, record, poison.reason, poison.detail)
+                await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
         if not good:
             return outcomes
 
@@ -223,20 +274,15 @@ class EventBus:
             )
             for index, envelope in good:
                 outcomes[index] = await self._with_retries(
-                    topic, envelope, bodies[index], records[index], alone
+                    topic, group, envelope, bodies[index], records[index], alone
                 )
             return outcomes
         for index, _ in good:
             outcomes[index] = "ok"
         return outcomes
 
-    async def dead_letter(
-        self, topic: str, message: KafkaMessage, reason: str, detail: str
-    ) -> None:
-        await self._dead_letter(topic, message.body, message.raw_message, reason, detail)
-
     async def _dead_letter(
-        self, topic: str, body: bytes, record: Any, reason: str, detail: str
+        self, topic: str, group: str, body: bytes, record: Any, reason: str, detail: str
     ) -> None:
         logger.error(
             "dead-lettering message from %s: %s",
@@ -245,24 +291,34 @@ class EventBus:
             extra={"fields": {"dlq_reason": reason, "dlq_detail": detail[:500]}},
         )
         headers = {
+            **_original_headers(record),
             "x-dlq-reason": reason,
-            "x-dlq-error": detail[:2000],
+            "x-dlq-error": _header_text(detail[:2000]),
             "x-dlq-service": self.service,
+            "x-dlq-group": group,
             "x-original-topic": topic,
             "x-original-partition": str(getattr(record, "partition", "")),
             "x-original-offset": str(getattr(record, "offset", "")),
             "x-dlq-at": datetime.now(UTC).isoformat(),
         }
+        key = getattr(record, "key", None)
+        room = self.settings.kafka_max_request_bytes - _FRAMING_BYTES - len(key or b"")
+        room -= sum(len(k) + len(v.encode()) for k, v in headers.items())
+        if len(body) > room:  # keep the dead letter publishable: the head of the body
+            headers["x-dlq-truncated-from"] = str(len(body))
+            body = body[: max(room - 64, 0)]
         metrics.DEAD_LETTERS.labels(topic, reason).inc()
-        await self.broker.publish(
-            body, topic=f"{topic}.dlq", key=getattr(record, "key", None), headers=headers
-        )
+        await self.broker.publish(body, topic=f"{topic}.dlq", key=key, headers=headers)
 
     # ------------------------------------------------------------ publishing
     async def publish(self, envelope: Envelope[Any], headers: dict[str, str] | None = None) -> None:
+        """Publish ``envelope`` on its topic; EventTooLarge when consumers would refuse it."""
+        body = encode(envelope)
+        if len(body) > self.settings.max_event_bytes:
+            raise EventTooLarge(envelope.event_type, len(body), self.settings.max_event_bytes)
         metrics.MESSAGES_PUBLISHED.labels(envelope.event_type).inc()
         await self.broker.publish(
-            encode(envelope),
+            body,
             topic=envelope.event_type,
             key=message_key(envelope),
             headers={"content-type": "application/json", **(headers or {})},
@@ -290,3 +346,18 @@ class EventBus:
         await asyncio.wait_for(
             asyncio.gather(*(lst.joined.wait() for lst in self._listeners.values())), seconds
         )
+
+
+def _header_text(value: str) -> str:
+    """Header values travel as UTF-8: escape what cannot (an unpaired surrogate)."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _original_headers(record: Any) -> dict[str, str]:
+    """The consumed record's own headers (trace context, content type), minus any earlier
+    dead-letter headers, so a replay carries them on."""
+    return {
+        name: value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        for name, value in (getattr(record, "headers", None) or ())
+        if not name.startswith(_DLQ_PREFIXES)
+    }

@@ -38,6 +38,18 @@ class ServiceSettings(BaseSettings):
     kafka_max_poll_records: int = Field(
         default=100, ge=1, description="Bound on records fetched per poll (in-flight work)."
     )
+    kafka_max_request_bytes: int = Field(
+        default=1_048_576,
+        ge=65_536,
+        description="Largest produce request (aiokafka max_request_size); at most the "
+        "broker's message.max.bytes. A dead letter is cut to fit it.",
+    )
+    max_event_bytes: int = Field(
+        default=524_288,
+        ge=1024,
+        description="Largest message a consumer accepts (a larger one is dead-lettered as "
+        "too_large) and a producer sends (EventTooLarge).",
+    )
     handler_retries: int = Field(
         default=5, ge=0, description="Retries of a transient handler failure before dead-lettering."
     )

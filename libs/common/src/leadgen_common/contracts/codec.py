@@ -57,15 +57,57 @@ def encode(envelope: Envelope[Any]) -> bytes:
     return envelope.model_dump_json().encode()
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unstorable_text(raw: Any) -> str | None:
+    """Path of the first string (key or value) no consumer can store: Postgres text and
+    jsonb refuse NUL, and UTF-8 has no unpaired surrogates. Iterative, so no depth the
+    JSON parser accepted can overflow the stack here."""
+    todo: list[tuple[str, Any]] = [("", raw)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if not _storable(key):
+                    return child
+                todo.append((child, item))
+        elif isinstance(value, list):
+            todo.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str) and not _storable(value):
+            return path or "body"
+    return None
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode(topic_name: str, body: bytes) -> Envelope[Any]:
     """Parse and validate a message of ``topic_name``; raise PoisonMessage if it never can be."""
     topic = TOPICS[topic_name]
     try:
-        raw = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PoisonMessage("not_json", str(exc)) from exc
+        raw = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, TypeError, RecursionError) as exc:
+        # ValueError: bad JSON, bad UTF-8, NaN/Infinity, an integer of over 4,300 digits;
+        # TypeError: no body at all; RecursionError: nesting deeper than the parser goes.
+        raise PoisonMessage("not_json", f"{type(exc).__name__}: {exc}"[:500]) from exc
     if not isinstance(raw, dict):
         raise PoisonMessage("not_an_envelope", f"expected a JSON object, got {type(raw).__name__}")
+    unstorable = _unstorable_text(raw)
+    if unstorable is not None:
+        raise PoisonMessage(
+            "contract_violation",
+            f"{unstorable}: text with a NUL character or an unpaired surrogate",
+        )
     version = raw.get("schema_version")
     if version not in topic.versions:
         raise PoisonMessage(
