@@ -38,6 +38,7 @@ from leadgen_common.contracts.events import (
     ProspectScored,
     ProviderCall,
     ScoreBreakdown,
+    UpdateProspect,
 )
 from leadgen_common.contracts.icp import Icp
 from leadgen_common.db.engine import make_engine
@@ -278,6 +279,22 @@ class Campaign:
                 campaign_id=self.campaign_id,
                 decision=decision,
                 reviewed_by="bob",
+            )
+        )
+
+    def updated(
+        self,
+        person: str,
+        fields: dict[str, Any] | None = None,
+        **command: Any,
+    ) -> Envelope[Any]:
+        """A user's edit (prospect.update) of ``person``: fields, assignee, unassign, …"""
+        return self._envelope(
+            UpdateProspect(
+                prospect_id=self.prospect_id(person),
+                fields=fields or {},
+                requested_by="carol",
+                **command,
             )
         )
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import lead_id_for
 from leadgen_common.db import schema as s
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 OUTCOMES = {"ann": "qualified", "bob": "review", "cyd": "rejected"}
@@ -99,6 +99,7 @@ async def test_redelivery_of_every_event_type_changes_nothing(service, campaign,
         campaign.reviewed("bob", "reject"),
         campaign.control("pause"),
         campaign.control("resume"),
+        campaign.updated("ann", {"email": "ann@private.example"}, assignee="rep-1"),
     ]
     await service.send(*every_type)
     once = await state(service.engine, campaign.team_id)
@@ -282,20 +283,13 @@ async def test_enrichment_skips_costs_and_ledger(service, campaign, events):
     assert bob.enrichment_data == {} and bob.enriched_at is None
 
 
-async def test_user_edited_fields_are_never_overwritten(service, campaign, pg_cluster):
+async def test_user_edited_fields_are_never_overwritten(service, campaign):
     await service.send(campaign.discovered("ann"))
-    # What the gateway's prospect.update will do through lead-writer: mark edited fields.
-    async with service.engine.begin() as conn:
-        await conn.execute(
-            update(s.prospects)
-            .where(s.prospects.c.id == campaign.prospect_id("ann"))
-            .values(
-                title="Chief Platform Officer",
-                contact_info={"email": "ann.private@example.org"},
-                edited_fields=["title", "email"],
-            )
-        )
+    # What PATCH /prospects/{id} publishes: the user corrects ann's title and email.
+    edit = {"title": "Chief Platform Officer", "email": "ann.private@example.org"}
+    await service.send(campaign.updated("ann", edit))
 
+    # Enrichment then finds another address (verified valid) and the profile's title.
     await service.send(campaign.enriched("ann"), campaign.scored("ann", "qualified"))
 
     async with service.engine.connect() as conn:
@@ -306,10 +300,14 @@ async def test_user_edited_fields_are_never_overwritten(service, campaign, pg_cl
         ).one()
         lead = (await conn.execute(select(s.outbox.c.payload))).scalar()
     assert ann.title == "Chief Platform Officer"
-    assert ann.contact_info == {"email": "ann.private@example.org", "email_status": "valid"}
+    # The provider's verification status was about its own address, not the user's.
+    assert ann.contact_info == {"email": "ann.private@example.org"}
+    assert ann.edited_fields == ["email", "title"]
+    assert ann.enrichment_data["email"] == "ann@acme.example"  # what the provider said
     assert ann.company_name == "Acme"  # not edited: refreshed from the profile
     assert lead["payload"]["email"] == "ann.private@example.org"
     assert lead["payload"]["title"] == "Chief Platform Officer"
+    assert service.dead_letters == []
 
 
 async def test_prospect_events_before_campaign_started_carry_the_options(

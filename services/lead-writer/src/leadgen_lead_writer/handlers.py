@@ -36,6 +36,7 @@ def register(bus: EventBus, projector: Projector) -> None:
         "prospect.enriched": projector.prospect_enriched,
         "prospect.scored": projector.prospect_scored,
         "prospect.reviewed": projector.prospect_reviewed,
+        "prospect.update": projector.prospect_update,
     }
     for topic, use_case in routes.items():
         bus.subscribe(topic, group_id=group_for(topic), ack_policy=AckPolicy.NACK_ON_ERROR)(

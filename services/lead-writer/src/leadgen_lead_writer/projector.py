@@ -26,13 +26,14 @@ from leadgen_common.contracts.events import (
     ProspectProfile,
     ProspectReviewed,
     ProspectScored,
+    UpdateProspect,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import metrics
 from .adapters import campaigns, dedupe, leads, ledger, outbox, prospects, stages
 from .completion_check import complete_if_done
-from .domain import campaign, funnel
+from .domain import campaign, edits, funnel
 from .domain.funnel import Review, Stage
 from .domain.leads import LeadNotBuildable, LeadSource, ScoreRecord, lead_created, lead_row
 
@@ -263,7 +264,58 @@ class Projector:
 
         await self._once(envelope, effect)
 
+    async def prospect_update(self, envelope: Envelope[UpdateProspect]) -> None:
+        """Apply a user's edit: set the fields and mark them edited (enrichment never
+        overwrites a marked field), set the assignee; the person's lead follows (contact
+        fields, assignee, lead status). An erased prospect takes no edit."""
+        command = envelope.payload
+        pid = command.prospect_id
+        try:
+            edit = edits.edit_of(command)
+        except edits.InvalidEdit as exc:
+            raise PoisonMessage("contract_violation", str(exc)) from exc
+
+        async def effect(conn: AsyncConnection) -> None:
+            row = await prospects.lock_for_edit(conn, pid)
+            if row is None:
+                raise PoisonMessage("unknown_prospect", f"no prospect {pid}")
+            if row.team_id != envelope.team_id:
+                raise PoisonMessage("contract_violation", "the prospect belongs to another team")
+            if row.erased_at is not None:
+                logger.info("edit ignored: the prospect was erased")
+                return
+            values: dict[str, Any] = {
+                **edit.columns,
+                "edited_fields": edits.marks_after(row.edited_fields, edit),
+            }
+            if edit.contact:
+                values["contact_info"] = edits.contact_after(row.contact_info, edit)
+            if edit.assign:
+                values["assignee"] = edit.assignee
+            await prospects.save_edit(conn, pid, values)
+            if edit.touches_lead:
+                await self._lead_follows(conn, pid, edit)
+
+        await self._once(envelope, effect)
+
     # ------------------------------------------------------------------ shared steps
+    async def _lead_follows(
+        self, conn: AsyncConnection, prospect_id: uuid.UUID, edit: edits.Edit
+    ) -> None:
+        lead = await leads.lock_of_prospect(conn, prospect_id)
+        if lead is None:
+            if edit.lead_status is not None:
+                raise PoisonMessage("no_lead", f"prospect {prospect_id} is not a lead")
+            return
+        values: dict[str, Any] = {}
+        if edit.contact:
+            values["contact_info"] = edits.contact_after(lead.contact_info, edit)
+        if edit.assign:
+            values["assignee"] = edit.assignee
+        if edit.lead_status is not None:
+            values["status"] = edit.lead_status
+        await leads.save(conn, lead.id, values)
+
     async def _lock_stage(
         self,
         conn: AsyncConnection,

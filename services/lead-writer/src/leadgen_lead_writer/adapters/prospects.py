@@ -8,10 +8,11 @@ from typing import Any
 
 from leadgen_common.contracts.events import Enrichment, ProspectProfile
 from leadgen_common.db.schema import prospects
-from sqlalchemy import any_, case, func, literal, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, Row, Text, any_, case, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..domain.edits import DESCRIBED_BY
 from ..domain.leads import ProspectRecord
 
 #: Columns filled from the platform profile; a field the user edited is never overwritten.
@@ -80,9 +81,10 @@ async def upsert(
     # Earliest sighting and latest enrichment, whichever event comes first.
     updates["discovered_at"] = func.least(old.discovered_at, new.discovered_at)
     if found is not None:
-        # jsonb - text[] drops the keys the user edited from what enrichment found.
+        # jsonb - text[] drops the keys the user edited, and what described them, from
+        # what enrichment found.
         updates["contact_info"] = old.contact_info.op("||")(
-            new.contact_info.op("-")(old.edited_fields)
+            new.contact_info.op("-")(_stale_keys(old.edited_fields))
         )
         updates["enrichment_data"] = new.enrichment_data
         updates["enriched_at"] = func.greatest(old.enriched_at, new.enriched_at)
@@ -93,6 +95,18 @@ async def upsert(
             index_elements=[old.id], set_=updates, where=old.erased_at.is_(None)
         )
     )
+
+
+def _stale_keys(edited: ColumnElement[Any]) -> ColumnElement[Any]:
+    """SQL of ``edits.stale_keys``: the marked keys plus the keys that describe them."""
+    keys = edited
+    for name, described in DESCRIBED_BY.items():
+        extra = case(
+            (literal(name) == any_(edited), literal(list(described), ARRAY(Text))),
+            else_=literal([], ARRAY(Text)),
+        )
+        keys = func.array_cat(keys, extra)
+    return keys
 
 
 async def load(conn: AsyncConnection, prospect_id: uuid.UUID) -> ProspectRecord:
@@ -109,4 +123,21 @@ async def load(conn: AsyncConnection, prospect_id: uuid.UUID) -> ProspectRecord:
         location=row.location,
         contact_info=row.contact_info,
         enrichment_data=row.enrichment_data,
+        assignee=row.assignee,
     )
+
+
+async def lock_for_edit(conn: AsyncConnection, prospect_id: uuid.UUID) -> Row[Any] | None:
+    """The row's owner, erasure and what an edit merges into, locked until commit (an
+    enrichment upsert of the same prospect waits, so neither loses the other's write)."""
+    p = prospects.c
+    query = (
+        select(p.team_id, p.erased_at, p.contact_info, p.edited_fields)
+        .where(p.id == prospect_id)
+        .with_for_update()
+    )
+    return (await conn.execute(query)).one_or_none()
+
+
+async def save_edit(conn: AsyncConnection, prospect_id: uuid.UUID, values: dict[str, Any]) -> None:
+    await conn.execute(update(prospects).where(prospects.c.id == prospect_id).values(**values))

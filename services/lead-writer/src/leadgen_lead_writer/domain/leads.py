@@ -33,6 +33,7 @@ class ProspectRecord:
     location: str | None = None
     contact_info: dict[str, Any] = field(default_factory=dict)
     enrichment_data: dict[str, Any] = field(default_factory=dict)
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,5 +92,6 @@ def lead_row(lead: LeadCreated, prospect: ProspectRecord) -> dict[str, Any]:
         "contact_info": {k: v for k, v in prospect.contact_info.items() if v is not None},
         "company_info": prospect.enrichment_data.get("company") or {},
         "social_profiles": {lead.platform.value: lead.profile_url},
+        "assignee": prospect.assignee,  # a prospect assigned before it became a lead
         "created_at": lead.created_at,
     }
