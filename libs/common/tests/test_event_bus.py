@@ -108,3 +108,38 @@ async def test_exhausted_retries_dead_letter_instead_of_blocking():
     assert body == encode(envelope)
     assert headers["x-dlq-reason"] == "retries_exhausted"
     assert "always" in headers["x-dlq-error"]
+
+
+async def test_an_unreachable_dependency_is_waited_for_past_the_retry_budget():
+    """Postgres restarting is not the message's fault: more failures than HANDLER_RETRIES
+    allows, all 'connection refused', still end in success and no dead letter."""
+    bus, attempts = make_bus(retries=1), []
+
+    @bus.subscribe(TOPIC, group_id="g", ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def database_restarting(envelope) -> None:
+        attempts.append(envelope.event_id)
+        if len(attempts) < 5:
+            raise ConnectionRefusedError(111, "Connect call failed")
+
+    dead = capture_dlq(bus)
+    async with TestKafkaBroker(bus.broker):
+        await bus.publish(control_envelope())
+    assert len(attempts) == 5
+    assert dead == []
+
+
+async def test_a_wrapped_disconnect_counts_as_unavailable_but_a_bug_does_not():
+    import asyncpg
+    from leadgen_common.unavailable import is_unavailable
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    try:
+        try:
+            raise asyncpg.exceptions.AdminShutdownError("terminating connection")
+        except Exception as inner:
+            raise DBAPIError("stmt", {}, inner) from inner
+    except DBAPIError as wrapped:
+        assert is_unavailable(wrapped)
+    assert not is_unavailable(IntegrityError("stmt", {}, Exception("duplicate key")))
+    assert not is_unavailable(RuntimeError("always"))
+    assert not is_unavailable(PermissionError("denied"))

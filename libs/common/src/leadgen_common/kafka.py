@@ -12,7 +12,9 @@
   the original topic/partition/offset in headers (the original headers kept beside them)
   and is committed, so the partition moves on;
 * retries a transient failure with exponential backoff, then dead-letters it
-  (``retries_exhausted``) rather than blocking the partition forever.
+  (``retries_exhausted``) rather than blocking the partition forever; a dependency that
+  is down (Postgres restarting, Redis unreachable: :mod:`leadgen_common.unavailable`)
+  is waited for instead, uncounted, since the message itself is fine.
 
 :meth:`EventBus.subscribe_batch` does the same for handlers that take many envelopes at
 once (scoring embeds a whole batch in one model run): poison records of the batch are
@@ -38,6 +40,7 @@ from . import logging as log_ctx
 from . import metrics
 from .contracts import Envelope, PoisonMessage, decode, encode, message_key
 from .settings import ServiceSettings
+from .unavailable import is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -224,24 +227,36 @@ class EventBus:
             event_id=envelope.event_id,
         )
         delay = self.settings.handler_retry_backoff_s
-        for attempt in range(self.settings.handler_retries + 1):
+        attempt, waited = 0, False
+        while True:
             try:
                 await handler(envelope)
-                return "ok" if attempt == 0 else "retried"
+                return "retried" if attempt or waited else "ok"
             except PoisonMessage as poison:
                 await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
                 return "dead_lettered"
-            except Exception as exc:  # transient until proven otherwise
+            except Exception as exc:
+                if is_unavailable(exc) and not self.stopping:
+                    # A dependency is down (Postgres restarting, Redis gone): the message is
+                    # fine, so it waits for it, uncounted, and is never dead-lettered for it.
+                    metrics.DEPENDENCY_WAITS.labels(topic, group).inc()
+                    logger.warning("dependency unavailable: %r; retrying in %.1f s", exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self.settings.handler_max_backoff_s)
+                    waited = True
+                    continue
+                if is_unavailable(exc):
+                    raise  # stopping: not committed, so redelivered after the restart
                 if attempt == self.settings.handler_retries:
                     logger.exception("handler failed %d times; dead-lettering", attempt + 1)
                     await self._dead_letter(
                         topic, group, body, record, "retries_exhausted", repr(exc)
                     )
                     return "dead_lettered"
-                logger.warning("handler failed (attempt %d): %r; retrying", attempt + 1, exc)
+                attempt += 1
+                logger.warning("handler failed (attempt %d): %r; retrying", attempt, exc)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        raise AssertionError("unreachable: the last attempt returns")
+                delay = min(delay * 2, self.settings.handler_max_backoff_s)
 
     async def _dispatch_batch(
         self,

@@ -19,3 +19,10 @@ HANDLER_SECONDS = Histogram(
 MESSAGES_PUBLISHED = Counter(
     "leadgen_messages_published_total", "Messages published, by topic.", ["topic"]
 )
+
+DEPENDENCY_WAITS = Counter(
+    "leadgen_dependency_waits_total",
+    "Handler runs that failed because a dependency (Postgres, Redis) was unreachable and "
+    "were retried without counting against HANDLER_RETRIES.",
+    ["topic", "group"],
+)

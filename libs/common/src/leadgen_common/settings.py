@@ -54,6 +54,9 @@ class ServiceSettings(BaseSettings):
         default=5, ge=0, description="Retries of a transient handler failure before dead-lettering."
     )
     handler_retry_backoff_s: float = Field(default=0.2, gt=0, description="First retry delay.")
+    handler_max_backoff_s: float = Field(
+        default=5.0, gt=0, description="Longest retry delay (also while a dependency is down)."
+    )
 
     database_url: SecretStr | None = Field(
         default=None, description="postgresql+asyncpg://… for this service's own role."
