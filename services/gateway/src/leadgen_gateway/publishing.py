@@ -7,6 +7,7 @@ import logging
 import uuid
 
 from leadgen_common.contracts import envelope_for
+from leadgen_common.kafka import EventTooLarge
 from pydantic import BaseModel
 
 from .deps import Gateway
@@ -18,11 +19,18 @@ logger = logging.getLogger(__name__)
 async def publish(
     gw: Gateway, payload: BaseModel, *, team_id: uuid.UUID, correlation_id: str
 ) -> None:
-    """Hand ``payload`` to the broker (acks=all) or raise a 503 ApiError."""
+    """Hand ``payload`` to the broker (acks=all) or raise an ApiError: 413 when the event
+    would be larger than consumers accept, 503 when the broker does not take it."""
     envelope = envelope_for(payload, team_id=team_id, correlation_id=correlation_id)
     try:
         async with asyncio.timeout(gw.settings.publish_timeout_s):
             await gw.bus.publish(envelope)
+    except EventTooLarge as exc:  # consumers would dead-letter it: the request is too big
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"the request makes a {exc.size}-byte event; the most is {exc.limit} bytes",
+        ) from exc
     except Exception as exc:  # any broker failure means the command was not taken
         logger.warning("publishing %s failed: %r", envelope.event_type, exc)
         raise ApiError(
