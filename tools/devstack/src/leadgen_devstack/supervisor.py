@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from aiokafka.errors import KafkaError
 from leadgen_common.auth import issue_token
 from leadgen_common.settings import ServiceSettings
 
+from .bootstrap.topics import create_topics
 from .concurrency import all_of
 from .config import DevstackSettings
 from .envfile import read_env, write_env
@@ -247,8 +249,9 @@ class Supervisor:
 
     # ------------------------------------------------------------ supervision
     async def supervise(self) -> None:
-        """Forever: restart dead services (with backoff when they crash-loop); a dead
-        broker, database or cache is logged and marks the stack failed."""
+        """Forever: restart dead processes marked ``restart`` (services, postgres, the
+        sandbox, the broker; with backoff when they crash-loop); any other dead one (the
+        cache) is logged and marks the stack failed."""
         while True:
             now = time.monotonic()
             for name, run in self.procs.items():
@@ -266,7 +269,32 @@ class Supervisor:
                     logger.warning(
                         "restarted %s (exit code %s) as pid %d", name, code, run.proc.pid
                     )
+                    if name == "tansu":
+                        await self._after_broker_restart()
             await asyncio.sleep(0.2)
+
+    async def _after_broker_restart(self) -> None:
+        """The dev broker keeps everything in memory: a restarted one has no topics, no
+        messages and no consumer offsets. Recreate the topics, then restart every service
+        so none goes on with a producer or group state from the lost broker. (Apache Kafka
+        keeps its log: against it the services simply reconnect.)"""
+        logger.warning(
+            "tansu keeps topics in memory only: its restart lost every message and offset; "
+            "recreating the topics and restarting the services"
+        )
+        try:
+            await self.wait_ready("tansu", INFRA_READY_TIMEOUT_S)
+            await create_topics(f"{HOST}:{self.state.ports['tansu']}", self.settings.partitions)
+        except (StartupError, KafkaError, OSError) as exc:
+            self._infra_died("tansu", self.procs["tansu"], -1)
+            logger.error("the restarted broker is unusable: %s", exc)
+            return
+        services = [sv.name for sv in SERVICES if sv.name in self.procs]
+        await asyncio.gather(*(self.stop(name) for name in services))
+        for name in services:
+            run = self.procs[name]
+            run.proc, run.started, run.restart_at = self._spawn(run.spec), time.monotonic(), None
+            logger.warning("restarted %s after the broker restart as pid %d", name, run.proc.pid)
 
     def _infra_died(self, name: str, run: Running, code: int) -> None:
         if run.reported_dead:

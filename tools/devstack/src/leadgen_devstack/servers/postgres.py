@@ -138,4 +138,7 @@ def postgres_spec(pgdata: Path, port: int, user: str | None, password: str) -> P
         user=user,
         cwd=pgdata,
         stop_signal=signal.SIGINT,
+        # Its data is on disk (pgdata): a restarted postgres is the same database, as a
+        # Kubernetes StatefulSet's pod would be; services reconnect on their own.
+        restart=True,
     )

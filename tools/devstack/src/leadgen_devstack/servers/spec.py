@@ -20,8 +20,10 @@ class ProcessSpec:
     #: OS user to run as (postgres refuses to run as root).
     user: str | None = None
     cwd: Path | None = None
-    #: Restarted when it dies (stateless servers). Infra holding state is not: tansu keeps
-    #: topics in memory only, so a restarted broker would be an empty, different stack.
+    #: Restarted when it dies: services, and infra whose state survives a restart
+    #: (postgres keeps its data on disk). tansu keeps topics in memory only; the
+    #: supervisor restarts it too, then recreates the topics and restarts every service,
+    #: since a restarted dev broker is an empty one (see Supervisor.supervise).
     restart: bool = False
     #: postgres: SIGINT is "fast shutdown" (SIGTERM would wait for clients to leave).
     stop_signal: int = signal.SIGTERM

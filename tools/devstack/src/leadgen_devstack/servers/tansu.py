@@ -31,4 +31,5 @@ def tansu_spec(binary: str, port: int) -> ProcessSpec:
         ],
         port=port,
         ready=partial(tcp_open, port),
+        restart=True,  # then topics recreated and services restarted: Supervisor.supervise
     )
