@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from leadgen_common.contracts import prospect_id_for, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectDiscovered, ProspectProfile
+from leadgen_common.db import schema
+from leadgen_common.db.engine import make_engine
 from leadgen_common.testing.fixtures import MigratedUrls
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.pool import NullPool
 
 TEAM = team_id_for("enrichment-tests")
 
@@ -130,3 +135,103 @@ async def redis(valkey_url):
         yield client
     finally:
         await client.aclose()
+
+
+# ------------------------------------------------------------ on-demand enrichment (DB)
+@pytest.fixture
+async def owner_engine(migrated_db):
+    """The owner role: seeds other services' tables (lead-writer's, the gateway's)."""
+    engine = make_engine(migrated_db["admin"], poolclass=NullPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def service_engine(migrated_db):
+    """The enrichment service's own role, as the service connects."""
+    engine = make_engine(migrated_db["enrichment"], poolclass=NullPool)
+    yield engine
+    await engine.dispose()
+
+
+class Seed:
+    """Writes the gateway's campaigns and lead-writer's prospects as the owner role."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    async def campaign(
+        self, team_id: uuid.UUID, *, requested_status: str = "running", **options: Any
+    ) -> uuid.UUID:
+        async with self.engine.begin() as conn:
+            icp_id = (
+                await conn.execute(
+                    schema.icps.insert()
+                    .values(team_id=team_id, name="icp", definition={})
+                    .returning(schema.icps.c.id)
+                )
+            ).scalar_one()
+            return (
+                await conn.execute(
+                    schema.campaigns.insert()
+                    .values(
+                        team_id=team_id,
+                        icp_id=icp_id,
+                        name="c",
+                        platforms=["linkedin"],
+                        options=CampaignOptions(**options).model_dump(mode="json"),
+                        requested_status=requested_status,
+                        created_by="u",
+                    )
+                    .returning(schema.campaigns.c.id)
+                )
+            ).scalar_one()
+
+    async def prospect(
+        self,
+        team_id: uuid.UUID,
+        campaign_id: uuid.UUID,
+        profile_id: str,
+        *,
+        discovered_at=None,
+        **columns: Any,
+    ) -> uuid.UUID:
+        """A prospect (Ada at acme.io unless ``columns`` say otherwise) in a campaign."""
+        prospect_id = prospect_id_for(team_id, "linkedin", profile_id)
+        row = {
+            "profile_url": f"https://www.linkedin.com/in/{profile_id}",
+            "name": "Ada Example",
+            "title": "VP Engineering",
+            "company_name": "Acme",
+            "company_domain": "acme.io",
+            "location": "Berlin, Germany",
+            **columns,
+        }
+        at = discovered_at or datetime.now(UTC)
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                insert(schema.prospects)
+                .values(
+                    id=prospect_id,
+                    team_id=team_id,
+                    platform="linkedin",
+                    platform_profile_id=profile_id,
+                    **row,
+                )
+                .on_conflict_do_nothing()
+            )
+            await conn.execute(
+                schema.campaign_prospects.insert().values(
+                    campaign_id=campaign_id,
+                    prospect_id=prospect_id,
+                    team_id=team_id,
+                    platform="linkedin",
+                    discovered_at=at,
+                )
+            )
+        return prospect_id
+
+
+@pytest.fixture
+def seed(owner_engine) -> Seed:
+    return Seed(owner_engine)

@@ -3,6 +3,10 @@
 Per operation the waterfall picks: the team's cache first (free, logged ``cached``), then a
 budget reservation (none left: no call, ``enrichment_skipped='budget'`` unless the
 required fields got filled anyway), then the provider itself (through the shared limiter).
+
+A user's explicit ask (:class:`Ask`, on-demand enrichment) skips the campaign's gates
+(autoEnrich, a company domain, the pre-score) and may name the providers and leave the
+email unverified; a cancelled campaign and a spent budget still stop paid calls.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from leadgen_common.contracts.events import (
 
 from . import metrics
 from .domain.findings import Finding, fold
-from .domain.plan import CAMPAIGN_CANCELLED, Enrich, Skip, plan
+from .domain.plan import CAMPAIGN_CANCELLED, Skip, plan
 from .domain.prescore import prescore
 from .domain.waterfall import STEPS, Known, Step, missing, next_step
 from .ports import Budget, CampaignState, Lookup, Operation, ResultCache
@@ -31,6 +35,19 @@ BUDGET = "budget"
 LOW_PRESCORE = "low_prescore"
 CACHED = "cached"
 SUCCESS = "success"
+#: The step that only verifies an email (left out when the user asks not to validate).
+EMAIL_VERIFIER = "hunter:email_verifier"
+EMAIL_STATUS = "email_status"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A user's explicit request for one prospect (POST /enrichment/...)."""
+
+    providers: Sequence[str] = ()
+    """Providers to ask, in this order; empty: the team's waterfall order."""
+    validate_email: bool = True
+    """False: no verification call, and an email needs no status to count as filled."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,8 @@ class _Run:
     team_id: str
     campaign_id: uuid.UUID
     enrichment: Enrichment
+    order: Sequence[str]
+    required: Sequence[str]
     calls: list[ProviderCall] = field(default_factory=list)
     tried: set[str] = field(default_factory=set)
     budget_denied: bool = False
@@ -67,19 +86,17 @@ class Enricher:
         discovered: ProspectDiscovered,
         team_id: uuid.UUID | str,
         keep: Enrichment | None = None,
+        ask: Ask | None = None,
     ) -> ProspectEnriched:
-        decision = plan(discovered)
-        if isinstance(decision, Enrich) and prescore(discovered) < self.config.min_prescore:
-            decision = Skip(LOW_PRESCORE)
-        if isinstance(decision, Enrich) and await self.campaigns.is_cancelled(
-            discovered.campaign_id
-        ):
-            decision = Skip(CAMPAIGN_CANCELLED)
-        run = _Run(str(team_id), discovered.campaign_id, keep or Enrichment())
-        skipped = decision.reason if isinstance(decision, Skip) else None
+        """``keep``: fields already known (a user's edits), never asked for or replaced;
+        ``ask``: an explicit request instead of the campaign flow's gates."""
+        skipped = self._gate(discovered) if ask is None else None
+        if skipped is None and await self.campaigns.is_cancelled(discovered.campaign_id):
+            skipped = CAMPAIGN_CANCELLED
+        run = self._run_for(str(team_id), discovered, keep or Enrichment(), ask)
         if skipped is None:
             await self._waterfall(discovered, run)
-            if run.budget_denied and missing(self.config.required, run.enrichment):
+            if run.budget_denied and missing(run.required, run.enrichment):
                 skipped = BUDGET
         metrics.PROSPECTS.labels(skipped or "none").inc()
         return ProspectEnriched(
@@ -92,12 +109,35 @@ class Enricher:
             provider_calls=run.calls,
         )
 
+    def _gate(self, discovered: ProspectDiscovered) -> str | None:
+        """The campaign flow's reason not to pay for this prospect, if any."""
+        decision = plan(discovered)
+        if isinstance(decision, Skip):
+            return decision.reason
+        if prescore(discovered) < self.config.min_prescore:
+            return LOW_PRESCORE
+        return None
+
+    def _run_for(
+        self, team_id: str, discovered: ProspectDiscovered, keep: Enrichment, ask: Ask | None
+    ) -> _Run:
+        order: Sequence[str] = self.config.order_for(team_id)
+        required: Sequence[str] = self.config.required
+        unavailable = {s.key for steps in STEPS.values() for s in steps} - set(self.operations)
+        if ask is not None:
+            if ask.providers:
+                order = [p for p in dict.fromkeys(ask.providers) if p in STEPS]
+            if not ask.validate_email:
+                required = [f for f in required if f != EMAIL_STATUS]
+                unavailable.add(EMAIL_VERIFIER)
+        run = _Run(team_id, discovered.campaign_id, keep, order=order, required=required)
+        run.tried |= unavailable
+        return run
+
     async def _waterfall(self, discovered: ProspectDiscovered, run: _Run) -> None:
-        order = self.config.order_for(run.team_id)
-        run.tried |= {s.key for steps in STEPS.values() for s in steps} - set(self.operations)
         while True:
             known = Known.of(discovered.profile, run.enrichment)
-            step = next_step(order, self.config.required, run.enrichment, known, run.tried)
+            step = next_step(run.order, run.required, run.enrichment, known, run.tried)
             if step is None:
                 return
             run.tried.add(step.key)

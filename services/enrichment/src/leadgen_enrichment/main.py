@@ -21,10 +21,13 @@ from .adapters.campaign_state import CampaignCancellations
 from .adapters.clearbit import ClearbitClient
 from .adapters.database import engine_for
 from .adapters.hunter import HunterClient
+from .adapters.jobs import JobStore
+from .adapters.prospect_source import ProspectSource
 from .adapters.provider_http import Limiter, ProviderHttp
 from .adapters.result_cache import RedisResultCache
 from .domain.waterfall import Known
 from .enrich import Enricher, WaterfallConfig
+from .on_demand import OnDemandEnrichment
 from .ports import Operation
 from .settings import EnrichmentSettings
 
@@ -172,7 +175,8 @@ def create_app(
         config=waterfall_config(settings),
     )
     bus = EventBus(settings)
-    handlers.register(bus, enricher)
+    on_demand = OnDemandEnrichment(enricher, JobStore(engine), ProspectSource(engine), bus.publish)
+    handlers.register(bus, enricher, on_demand)
 
     async def close() -> None:
         for http in clients:

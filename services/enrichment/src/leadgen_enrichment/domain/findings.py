@@ -67,7 +67,7 @@ def fold(findings: Iterable[Finding], keep: Enrichment | None = None) -> Enrichm
         provenance, provenance_at = dict(keep.provenance), dict(keep.provenance_at)
     for finding in findings:
         for name, value in finding.filled().items():
-            if name in fields:
+            if name in fields or (name == "email_status" and _of_another(finding, fields)):
                 continue
             fields[name] = value
             provenance[name] = finding.provider
@@ -76,3 +76,13 @@ def fold(findings: Iterable[Finding], keep: Enrichment | None = None) -> Enrichm
 
 
 _FIELDS = ("company", "email", "email_status")
+
+
+def _of_another(finding: Finding, fields: dict[str, Any]) -> bool:
+    """A status describes the address it came with: not one already known otherwise."""
+    known = fields.get("email")
+    return (
+        finding.email is not None
+        and known is not None
+        and finding.email.strip().lower() != known.strip().lower()
+    )

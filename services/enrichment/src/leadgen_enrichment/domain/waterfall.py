@@ -92,19 +92,20 @@ def next_step(
     wanted = missing(required, enrichment)
     if not wanted:
         return None
-    for provider in order:
-        for step in _steps_of(provider, known):
-            if step.key in tried or not step.fills & wanted:
-                continue
-            if known.subject(step.needs) is not None:
-                return step
+    for step in _steps_in(order, known):
+        if step.key in tried or not step.fills & wanted:
+            continue
+        if known.subject(step.needs) is not None:
+            return step
     return None
 
 
-def _steps_of(provider: str, known: Known) -> list[Step]:
-    """The provider's steps; once an email is known, finding the person again comes last
-    (a verification is cheaper than a second search just for the status)."""
-    steps = STEPS[provider]
+def _steps_in(order: Sequence[str], known: Known) -> list[Step]:
+    """Every step of the providers in order; once an email is known, finding the person
+    again comes after every other step (a verification is cheaper than a second search
+    just for the status, and a search finds its own address, whose status is not the
+    known one's)."""
+    steps = [step for provider in order for step in STEPS[provider]]
     if known.email is None:
-        return list(steps)
+        return steps
     return sorted(steps, key=lambda step: step.needs is Needs.PERSON)
