@@ -43,6 +43,7 @@ PUBLISHED_TOPICS = (
     "campaign.control",
     "prospect.reviewed",
     "audience.lookalike_requested",
+    "prospect.update",
 )
 
 

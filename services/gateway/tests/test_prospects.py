@@ -87,6 +87,10 @@ async def test_prospect_item_shape(api, team, funnel):
         "qualityScore",
         "enrichmentSkipped",
         "breakdown",
+        "email",
+        "phone",
+        "editedFields",
+        "assignee",
     }
     assert q1["platform"] == "linkedin" and q1["platformProfileId"] == "q1"
     assert (q1["name"], q1["title"], q1["company"]) == ("Person q1", "CTO", "Acme")
@@ -135,6 +139,7 @@ async def test_erased_prospect_is_listed_without_personal_fields(api, seed, team
     [item], _ = await _all_pages(api, team, campaign_id)
     assert item["status"] == "erased"
     assert (item["name"], item["title"], item["company"], item["location"]) == (None,) * 4
+    assert (item["email"], item["phone"]) == (None, None)
 
 
 async def test_convert_a_review_prospect_publishes_the_decision(api, seed, team, funnel):

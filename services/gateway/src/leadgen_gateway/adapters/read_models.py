@@ -94,6 +94,10 @@ async def prospect_page(
             cp.c.quality_score,
             cp.c.enrichment_skipped,
             cp.c.breakdown,
+            _personal(p.c.contact_info["email"].astext, erased).label("email"),
+            _personal(p.c.contact_info["phone"].astext, erased).label("phone"),
+            p.c.edited_fields,
+            p.c.assignee,
             sort_score.label("sort_score"),
         )
         .select_from(cp.join(p, p.c.id == cp.c.prospect_id))
@@ -176,3 +180,13 @@ async def lead_page(
         query = query.where(tuple_(ld.c.created_at, ld.c.id) < tuple_(*after))
     query = query.order_by(ld.c.created_at.desc(), ld.c.id.desc()).limit(limit + 1)
     return list((await conn.execute(query)).mappings())
+
+
+async def prospect_erased(
+    conn: AsyncConnection, team_id: uuid.UUID, prospect_id: uuid.UUID
+) -> bool | None:
+    """Whether the team's prospect was erased; None if the team has no such prospect."""
+    query = select(prospects.c.erased_at.is_not(None)).where(
+        prospects.c.id == prospect_id, prospects.c.team_id == team_id
+    )
+    return (await conn.execute(query)).scalar_one_or_none()
