@@ -7,6 +7,9 @@ Delivery, per subscriber:
   replicas of the service share each group);
 * ack policy ``NACK_ON_ERROR``: the offset is committed only after the use case's
   transaction committed, or after the EventBus dead-lettered the message;
+* prospect.discovered, .enriched and .scored (the pipeline's volume) are consumed in
+  batches of up to ``BATCH_SIZE``, each batch one transaction (one counter update per
+  campaign); a failing batch is replayed one event at a time by the EventBus;
 * idempotence: the event id goes into processed_events in the effect's transaction,
   each funnel stage is counted once per (campaign, prospect) by flags on
   campaign_prospects, statuses only move forward, leads are unique per person and the
@@ -27,14 +30,15 @@ def group_for(topic: str) -> str:
     return f"{GROUP}.{topic}"
 
 
-def register(bus: EventBus, projector: Projector) -> None:
+#: The pipeline's volume: consumed in batches, one transaction per batch.
+BATCHED = ("prospect.discovered", "prospect.enriched", "prospect.scored")
+
+
+def register(bus: EventBus, projector: Projector, *, batch_size: int = 100) -> None:
     routes = {
         "campaign.started": projector.campaign_started,
         "campaign.control": projector.campaign_control,
         "campaign.discovery_finished": projector.discovery_finished,
-        "prospect.discovered": projector.prospect_discovered,
-        "prospect.enriched": projector.prospect_enriched,
-        "prospect.scored": projector.prospect_scored,
         "prospect.reviewed": projector.prospect_reviewed,
         "prospect.update": projector.prospect_update,
     }
@@ -42,3 +46,10 @@ def register(bus: EventBus, projector: Projector) -> None:
         bus.subscribe(topic, group_id=group_for(topic), ack_policy=AckPolicy.NACK_ON_ERROR)(
             use_case
         )
+    for topic in BATCHED:
+        bus.subscribe_batch(
+            topic,
+            group_id=group_for(topic),
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            max_records=batch_size,
+        )(projector.prospect_events)

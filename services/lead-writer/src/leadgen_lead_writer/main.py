@@ -24,6 +24,11 @@ class LeadWriterSettings(ServiceSettings):
     db_pool_size: int = Field(
         default=10, ge=1, description="Connections: one per subscriber, the relay, readiness."
     )
+    batch_size: int = Field(
+        default=100,
+        ge=1,
+        description="Most prospect events projected in one transaction (per topic).",
+    )
     relay_batch_size: int = Field(
         default=100, ge=1, description="Outbox rows the relay publishes per transaction."
     )
@@ -47,7 +52,7 @@ def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:
         backoff_s=settings.relay_backoff_s,
         max_backoff_s=settings.relay_max_backoff_s,
     )
-    handlers.register(bus, Projector(engine, on_outbox=relay.wake))
+    handlers.register(bus, Projector(engine, on_outbox=relay.wake), batch_size=settings.batch_size)
     app = create_service_app(
         settings,
         bus,

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -59,20 +62,109 @@ def _check_identity(
         )
 
 
+@dataclass
+class _CampaignChange:
+    team_id: uuid.UUID
+    counters: funnel.Counters = field(default_factory=funnel.Counters)
+    cost: Decimal = Decimal(0)
+    options: CampaignOptions | None = None
+    discovered_on: Counter[str] = field(default_factory=Counter)
+
+
+class _Tally:
+    """What one transaction's effects add to each campaign's counters."""
+
+    def __init__(self) -> None:
+        self.campaigns: dict[uuid.UUID, _CampaignChange] = {}
+
+    def add(
+        self,
+        campaign_id: uuid.UUID,
+        team_id: uuid.UUID,
+        counters: funnel.Counters,
+        *,
+        cost: Decimal,
+        options: CampaignOptions | None,
+        discovered_on: str | None,
+    ) -> None:
+        change = self.campaigns.setdefault(campaign_id, _CampaignChange(team_id))
+        change.counters += counters
+        change.cost += cost
+        change.options = change.options or options
+        if discovered_on is not None:
+            change.discovered_on[discovered_on] += 1
+
+    async def flush(self, conn: AsyncConnection) -> None:
+        """One counter update and completion check per campaign, in campaign id order
+        (the order every lead-writer transaction takes campaign_progress locks in)."""
+        for campaign_id in sorted(self.campaigns):
+            change = self.campaigns[campaign_id]
+            progress = await campaigns.add(
+                conn,
+                campaign_id,
+                change.team_id,
+                change.counters,
+                cost=change.cost,
+                options=change.options,
+                discovered_on=change.discovered_on,
+            )
+            await complete_if_done(conn, campaign_id, progress)
+
+
+#: The tally of the transaction the current task is running (effects add to it).
+_TALLY: ContextVar[_Tally | None] = ContextVar("lead_writer_tally", default=None)
+
+
 class Projector:
     def __init__(self, engine: AsyncEngine, *, on_outbox: Callable[[], None] = lambda: None):
         self.engine = engine
         self.on_outbox = on_outbox  # wakes the relay once a lead's outbox row committed
 
     async def _once(self, envelope: Envelope[Any], effect: Effect) -> None:
-        async with self.engine.begin() as conn:
-            if not await dedupe.first_delivery(conn, CONSUMER, envelope.event_id):
-                metrics.DUPLICATES.labels(envelope.event_type, "event_id").inc()
-                return
-            lead_source = await effect(conn)
-        if lead_source is not None:
+        await self._transaction([(envelope, effect)])
+
+    async def _transaction(self, items: Sequence[tuple[Envelope[Any], Effect]]) -> None:
+        """Apply each first-delivered event's effect, in order, in one transaction; the
+        campaign counters they move are added once per campaign at the end (one row
+        update and one completion check per campaign, however many events)."""
+        tally = _Tally()
+        token = _TALLY.set(tally)
+        created: list[LeadSource] = []
+        try:
+            async with self.engine.begin() as conn:
+                fresh = await dedupe.first_deliveries(
+                    conn, CONSUMER, [envelope.event_id for envelope, _ in items]
+                )
+                for envelope, effect in items:
+                    if envelope.event_id not in fresh:
+                        metrics.DUPLICATES.labels(envelope.event_type, "event_id").inc()
+                        continue
+                    fresh.discard(envelope.event_id)  # the same event twice in one batch
+                    lead_source = await effect(conn)
+                    if lead_source is not None:
+                        created.append(lead_source)
+                await tally.flush(conn)
+        finally:
+            _TALLY.reset(token)
+        for lead_source in created:
             metrics.LEADS_CREATED.labels(lead_source.value).inc()
+        if created:
             self.on_outbox()
+
+    async def prospect_events(self, envelopes: Sequence[Envelope[Any]]) -> None:
+        """A batch of prospect.discovered / .enriched / .scored events in one transaction.
+
+        Ordered by prospect id, so two batches (of different topics) that touch the same
+        prospects lock their rows in the same order and never deadlock; events of one
+        prospect keep their order. Any failure rolls the whole batch back and the
+        EventBus replays it one event at a time (each with its own retries and DLQ)."""
+        effects = {
+            "prospect.discovered": self._discovered_effect,
+            "prospect.enriched": self._enriched_effect,
+            "prospect.scored": self._scored_effect,
+        }
+        ordered = sorted(envelopes, key=lambda envelope: envelope.payload.prospect_id)
+        await self._transaction([(e, effects[e.event_type](e)) for e in ordered])
 
     # ------------------------------------------------------------------ campaign.*
     async def campaign_started(self, envelope: Envelope[CampaignStarted]) -> None:
@@ -124,6 +216,9 @@ class Projector:
     # ------------------------------------------------------------------ prospect.*
     async def prospect_discovered(self, envelope: Envelope[ProspectDiscovered]) -> None:
         """Upsert the prospect and its place in the campaign; count it as discovered."""
+        await self._once(envelope, self._discovered_effect(envelope))
+
+    def _discovered_effect(self, envelope: Envelope[ProspectDiscovered]) -> Effect:
         found = envelope.payload
         _check_identity(envelope, found.prospect_id, found.profile)
 
@@ -156,10 +251,13 @@ class Projector:
                 platform=found.profile.platform.value,
             )
 
-        await self._once(envelope, effect)
+        return effect
 
     async def prospect_enriched(self, envelope: Envelope[ProspectEnriched]) -> None:
         """Store what enrichment found, log its provider calls, count it as enriched."""
+        await self._once(envelope, self._enriched_effect(envelope))
+
+    def _enriched_effect(self, envelope: Envelope[ProspectEnriched]) -> Effect:
         done = envelope.payload
         _check_identity(envelope, done.prospect_id, done.profile)
 
@@ -187,10 +285,13 @@ class Projector:
                 conn, envelope, done.campaign_id, before, after, options=done.options, cost=cost
             )
 
-        await self._once(envelope, effect)
+        return effect
 
     async def prospect_scored(self, envelope: Envelope[ProspectScored]) -> None:
         """Store the score and breakdown, route by outcome; auto-convert makes the lead."""
+        await self._once(envelope, self._scored_effect(envelope))
+
+    def _scored_effect(self, envelope: Envelope[ProspectScored]) -> Effect:
         result = envelope.payload
         _check_identity(envelope, result.prospect_id, result.profile)
         breakdown = result.breakdown.model_dump(mode="json")
@@ -229,7 +330,7 @@ class Projector:
             )
             return created
 
-        await self._once(envelope, effect)
+        return effect
 
     async def prospect_reviewed(self, envelope: Envelope[ProspectReviewed]) -> None:
         """Apply a person's convert or reject to a qualified or review prospect."""
@@ -343,12 +444,14 @@ class Projector:
         platform: str | None = None,
         cost: Decimal = Decimal(0),
     ) -> None:
-        """Move the campaign's counters by what this prospect's change adds, then see
-        whether the campaign is complete (under the campaign_progress row lock)."""
+        """Move the campaign's counters by what this prospect's change adds; the
+        transaction adds them (and checks completion, under the campaign_progress row
+        lock) once per campaign when its effects are done."""
         if after == before:
             metrics.DUPLICATES.labels(envelope.event_type, "stage").inc()
-        progress = await campaigns.add(
-            conn,
+        tally = _TALLY.get()
+        assert tally is not None, "effects run inside Projector._transaction"
+        tally.add(
             campaign_id,
             envelope.team_id,
             funnel.delta(before, after),
@@ -356,7 +459,6 @@ class Projector:
             options=options,
             discovered_on=platform if after.discovered and not before.discovered else None,
         )
-        await complete_if_done(conn, campaign_id, progress)
 
     async def _create_lead(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -106,19 +107,20 @@ async def add(
     *,
     cost: Decimal = Decimal(0),
     options: CampaignOptions | None = None,
-    discovered_on: str | None = None,
+    discovered_on: Mapping[str, int] | None = None,
 ) -> Progress:
     """Add ``counters`` and ``cost`` to the campaign's row (created if missing) in one
     statement, which also locks the row; returns it as it now is.
 
     ``options`` fill in the campaign's options while campaign.started has not told them;
-    ``discovered_on`` counts one more prospect discovered on that platform."""
+    ``discovered_on`` counts more prospects discovered, by platform."""
+    found = {platform: n for platform, n in (discovered_on or {}).items() if n}
     stmt = insert(campaign_progress).values(
         campaign_id=campaign_id,
         team_id=team_id,
         cost_total=cost,
         options=options.model_dump(mode="json") if options else {},
-        platforms={discovered_on: {"discovered": 1}} if discovered_on else {},
+        platforms={platform: {"discovered": n} for platform, n in found.items()},
         **{name: getattr(counters, name) for name in _COUNTERS},
     )
     new, old = stmt.excluded, _cpg
@@ -127,18 +129,21 @@ async def add(
         changes["cost_total"] = old.cost_total + new.cost_total
     if options is not None:
         changes["options"] = case((old.options == _EMPTY, new.options), else_=old.options)
-    if discovered_on is not None:
-        changes["platforms"] = _count_discovered(old.platforms, discovered_on)
+    if found:
+        platforms: Any = old.platforms
+        for platform, n in sorted(found.items()):
+            platforms = _count_discovered(platforms, platform, n)
+        changes["platforms"] = platforms
     stmt = stmt.on_conflict_do_update(
         index_elements=[old.campaign_id], set_={"updated_at": func.now(), **changes}
     ).returning(campaign_progress)
     return _progress((await conn.execute(stmt)).one())
 
 
-def _count_discovered(platforms: Any, platform: str) -> Any:
-    """``platforms[platform].discovered += 1`` as a jsonb expression."""
+def _count_discovered(platforms: Any, platform: str, n: int) -> Any:
+    """``platforms[platform].discovered += n`` as a jsonb expression."""
     entry = func.coalesce(platforms[platform], _EMPTY)
-    count = func.coalesce(platforms[(platform, "discovered")].astext.cast(Integer), 0) + 1
+    count = func.coalesce(platforms[(platform, "discovered")].astext.cast(Integer), 0) + n
     return func.jsonb_set(
         platforms,
         array([literal(platform, Text)]),
