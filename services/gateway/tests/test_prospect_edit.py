@@ -134,6 +134,8 @@ async def test_an_erased_prospect_is_409(api, seed, team, make_campaign):
         ({"companyDomain": "acme dot io"}, "companyDomain"),
         ({"name": None}, "name"),
         ({"title": "   "}, "title"),
+        ({"location": "Ber\u0000lin"}, "location"),
+        ({"assignee": "rep\n7"}, "assignee"),
         ({"assignee": 7}, "assignee"),
         ({}, "body"),
     ],

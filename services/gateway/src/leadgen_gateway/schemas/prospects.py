@@ -61,7 +61,13 @@ class ReviewAccepted(CamelModel):
     status: Literal["accepted"]
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+#: One line of text: no control characters (Postgres refuses NUL in text and jsonb).
+Text = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\+?\(?[0-9][0-9 ()./-]{2,39}$")
 ]
