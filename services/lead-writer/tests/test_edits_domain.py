@@ -29,12 +29,13 @@ def test_assignment_unassignment_and_leaving_it_alone():
 
 
 def test_an_edited_email_takes_its_stale_verification_status_with_it():
-    edit = _edit(fields={"email": "mine@x.example"})
     found = {"email": "theirs@x.example", "email_status": "valid", "phone": "1"}
-    assert edits.contact_after(found, edit) == {"email": "mine@x.example", "phone": "1"}
+    mine = _edit(fields={"email": "mine@x.example"})
+    assert edits.contact_after(found, mine) == {"email": "mine@x.example", "phone": "1"}
     cleared = _edit(fields={"email": None})
     assert edits.contact_after(found, cleared) == {"phone": "1"}
-    assert edits.stale_keys(["email", "title"]) == {"email", "email_status", "title"}
+    kept = _edit(fields={"email": "theirs@x.example"})  # confirmed: the status still holds
+    assert edits.contact_after(found, kept) == found
 
 
 def test_marks_are_a_sorted_union():

@@ -93,6 +93,29 @@ async def test_later_pipeline_events_leave_every_edited_field_alone(service, cam
     assert (event["name"], event["title"], event["email"]) == ("Ann Smith", None, None)
 
 
+async def test_enrichment_may_verify_the_users_own_email_but_not_replace_it(service, campaign):
+    await service.send(campaign.discovered("ann"))
+    await service.send(campaign.updated("ann", {"email": "ann@private.example"}))
+    enriched = campaign.enriched("ann")
+    own = enriched.payload.enrichment.model_copy(
+        update={"email": "ann@private.example", "email_status": "accept_all"}
+    )
+    await service.send(
+        enriched.model_copy(
+            update={"payload": enriched.payload.model_copy(update={"enrichment": own})}
+        )
+    )
+
+    ann = await prospect(service.engine, campaign.prospect_id("ann"))
+    assert ann.contact_info == {"email": "ann@private.example", "email_status": "accept_all"}
+
+    await service.send(campaign.in_campaign().enriched("ann"))  # another address, verified
+
+    ann = await prospect(service.engine, campaign.prospect_id("ann"))
+    assert ann.contact_info == {"email": "ann@private.example", "email_status": "accept_all"}
+    assert ann.edited_fields == ["email"]
+
+
 async def test_the_lead_follows_contact_edits_assignment_and_status(service, campaign, events):
     await service.send(*events.pipeline(campaign, {"ann": "qualified"}))
     lead = await lead_of(service.engine, campaign.prospect_id("ann"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from leadgen_common.contracts.events import Enrichment, ProspectProfile
 from leadgen_common.db.schema import prospects
-from sqlalchemy import ColumnElement, Row, Text, any_, case, func, literal, select, update
+from sqlalchemy import ColumnElement, Row, Text, and_, any_, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -81,10 +81,10 @@ async def upsert(
     # Earliest sighting and latest enrichment, whichever event comes first.
     updates["discovered_at"] = func.least(old.discovered_at, new.discovered_at)
     if found is not None:
-        # jsonb - text[] drops the keys the user edited, and what described them, from
-        # what enrichment found.
+        # jsonb - text[] drops the keys the user edited, and what described another value
+        # of them, from what enrichment found.
         updates["contact_info"] = old.contact_info.op("||")(
-            new.contact_info.op("-")(_stale_keys(old.edited_fields))
+            new.contact_info.op("-")(_stale_keys(old, new))
         )
         updates["enrichment_data"] = new.enrichment_data
         updates["enriched_at"] = func.greatest(old.enriched_at, new.enriched_at)
@@ -97,12 +97,19 @@ async def upsert(
     )
 
 
-def _stale_keys(edited: ColumnElement[Any]) -> ColumnElement[Any]:
-    """SQL of ``edits.stale_keys``: the marked keys plus the keys that describe them."""
+def _stale_keys(old: Any, new: Any) -> ColumnElement[Any]:
+    """Keys of what enrichment found that may not be written: the marked ones, and those
+    that describe a marked one unless enrichment described the user's very value (an
+    email status verifies the address the user gave, not another)."""
+    edited = old.edited_fields
     keys = edited
     for name, described in DESCRIBED_BY.items():
+        same_value = func.coalesce(new.contact_info[name] == old.contact_info[name], False)
         extra = case(
-            (literal(name) == any_(edited), literal(list(described), ARRAY(Text))),
+            (
+                and_(literal(name) == any_(edited), ~same_value),
+                literal(list(described), ARRAY(Text)),
+            ),
             else_=literal([], ARRAY(Text)),
         )
         keys = func.array_cat(keys, extra)

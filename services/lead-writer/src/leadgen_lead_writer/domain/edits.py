@@ -3,8 +3,8 @@ contact_info keys, the edited-field marks, the assignment and the lead status.
 
 A mark is the field's name as the prospects table and contact_info spell it (``title``,
 ``company_name``, ``email``); the enrichment upsert keeps a marked column and drops a
-marked key, plus the keys that only describe it (:data:`DESCRIBED_BY`), from what
-enrichment found."""
+marked key from what enrichment found, plus the keys that describe it
+(:data:`DESCRIBED_BY`) unless enrichment described the very value the user gave."""
 
 from __future__ import annotations
 
@@ -57,17 +57,19 @@ def edit_of(update: UpdateProspect) -> Edit:
     )
 
 
-def stale_keys(edited: Iterable[str]) -> set[str]:
-    """contact_info keys enrichment may not write once ``edited`` fields are marked."""
-    marked = set(edited)
-    return marked | {key for name in marked for key in DESCRIBED_BY.get(name, ())}
-
-
 def contact_after(contact_info: Mapping[str, Any], edit: Edit) -> dict[str, Any]:
-    """contact_info with the edit applied: an edited key and what described it replaced."""
-    stale = stale_keys(edit.contact)
-    kept = {k: v for k, v in contact_info.items() if k not in stale}
-    return kept | {k: v for k, v in edit.contact.items() if v is not None}
+    """contact_info with the edit applied. A key that describes an edited one goes when
+    the value changes (a status of another address), stays when the user kept it."""
+    after = dict(contact_info)
+    for name, value in edit.contact.items():
+        if after.get(name) != value:
+            for key in DESCRIBED_BY.get(name, ()):
+                after.pop(key, None)
+        if value is None:
+            after.pop(name, None)
+        else:
+            after[name] = value
+    return after
 
 
 def marks_after(edited_fields: Iterable[str], edit: Edit) -> list[str]:
