@@ -44,6 +44,7 @@ PUBLISHED_TOPICS = (
     "prospect.reviewed",
     "audience.lookalike_requested",
     "prospect.update",
+    "enrichment.requested",
 )
 
 
