@@ -2,26 +2,22 @@
 dev stack ships), prospects shaped like what discovery and enrichment publish, the
 bundled local embedder, and small local HTTP servers speaking the shape of the real APIs
 the adapters call — the OpenAI embeddings endpoint and Pinecone's vector data plane
-(request and response bodies as their API references give them). Each server runs on a
+(request and response bodies as their API references give them; the Pinecone one is
+leadgen_common.testing.pinecone, shared with the gateway's tests). Each server runs on a
 free loopback port in a thread of the test process and its fixture shuts it down."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from leadgen_common.contracts import CompanyData, Enrichment, Icp, ProspectProfile
 from leadgen_common.samples import sample_icp_path
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.local_http import JsonHandler, serving
+from leadgen_common.testing.pinecone import running_pinecone
 
 
 def load_sample_icp() -> Icp:
@@ -150,43 +146,6 @@ def onnx_embedder():
     return OnnxEmbedder()
 
 
-# --- local API servers ------------------------------------------------------------------
-
-
-@contextmanager
-def serving(handler: type[BaseHTTPRequestHandler], state: Any) -> Iterator[str]:
-    """Serve ``handler`` (which reads ``self.server.state``) and yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.state = state  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-class _JsonHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:  # keep test output quiet
-        pass
-
-    def body(self) -> Any:
-        length = int(self.headers.get("content-length") or 0)
-        return json.loads(self.rfile.read(length) or b"{}")
-
-    def answer(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-
 # --- OpenAI: POST /v1/embeddings --------------------------------------------------------
 
 
@@ -208,7 +167,7 @@ class OpenAIState:
         return text_vector(text, dimension)
 
 
-class OpenAIEmbeddings(_JsonHandler):
+class OpenAIEmbeddings(JsonHandler):
     def do_POST(self) -> None:  # noqa: N802
         state: OpenAIState = self.server.state  # type: ignore[attr-defined]
         if self.path != "/v1/embeddings":
@@ -241,113 +200,6 @@ class OpenAIEmbeddings(_JsonHandler):
         )
 
 
-# --- Pinecone: /vectors/upsert, /query, /vectors/fetch, /vectors/delete ------------------
-
-
-@dataclass
-class PineconeState:
-    api_key: str = "pc-local"
-    namespaces: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    calls: list[str] = field(default_factory=list)
-
-
-def _matches(metadata: dict[str, Any], condition: dict[str, Any]) -> bool:
-    """The metadata filter operators the adapter uses: $and, $eq, $ne."""
-    if "$and" in condition:
-        return all(_matches(metadata, part) for part in condition["$and"])
-    for key, test in condition.items():
-        value = metadata.get(key)
-        if "$eq" in test and value != test["$eq"]:
-            return False
-        if "$ne" in test and value == test["$ne"]:
-            return False
-    return True
-
-
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
-
-
-class PineconeDataPlane(_JsonHandler):
-    def _authorised(self) -> bool:
-        state: PineconeState = self.server.state  # type: ignore[attr-defined]
-        if self.headers.get("api-key") == state.api_key:
-            return True
-        self.answer(401, {"code": 16, "message": "Invalid API Key", "details": []})
-        return False
-
-    def do_GET(self) -> None:  # noqa: N802
-        state: PineconeState = self.server.state  # type: ignore[attr-defined]
-        url = urlsplit(self.path)
-        if url.path != "/vectors/fetch":
-            return self.answer(404, {"code": 5, "message": "not found", "details": []})
-        if not self._authorised():
-            return None
-        state.calls.append("fetch")
-        query = parse_qs(url.query)
-        name = query.get("namespace", [""])[0]
-        stored = state.namespaces.get(name, {})
-        vectors = {i: stored[i] for i in query.get("ids", []) if i in stored}
-        self.answer(200, {"vectors": vectors, "namespace": name, "usage": {"readUnits": 1}})
-
-    def do_POST(self) -> None:  # noqa: N802
-        routes = {
-            "/vectors/upsert": self._upsert,
-            "/query": self._query,
-            "/vectors/delete": self._delete,
-        }
-        route = routes.get(self.path)
-        if route is None:
-            return self.answer(404, {"code": 5, "message": "not found", "details": []})
-        if self._authorised():
-            route(self.server.state, self.body())  # type: ignore[attr-defined]
-        return None
-
-    def _upsert(self, state: PineconeState, body: dict[str, Any]) -> None:
-        state.calls.append("upsert")
-        space = state.namespaces.setdefault(body.get("namespace", ""), {})
-        for vector in body["vectors"]:
-            space[vector["id"]] = {
-                "id": vector["id"],
-                "values": vector["values"],
-                "metadata": vector.get("metadata", {}),
-            }
-        self.answer(200, {"upsertedCount": len(body["vectors"])})
-
-    def _query(self, state: PineconeState, body: dict[str, Any]) -> None:
-        state.calls.append("query")
-        name = body.get("namespace", "")
-        space = state.namespaces.get(name, {})
-        query = body.get("vector") or space[body["id"]]["values"]
-        candidates = [
-            v for v in space.values() if _matches(v["metadata"], body.get("filter") or {})
-        ]
-        ranked = sorted(candidates, key=lambda v: -_cosine(query, v["values"]))
-        matches = []
-        for vector in ranked[: body["topK"]]:
-            match: dict[str, Any] = {"id": vector["id"], "score": _cosine(query, vector["values"])}
-            if body.get("includeValues"):
-                match["values"] = vector["values"]
-            if body.get("includeMetadata"):
-                match["metadata"] = vector["metadata"]
-            matches.append(match)
-        self.answer(200, {"matches": matches, "namespace": name, "usage": {"readUnits": 5}})
-
-    def _delete(self, state: PineconeState, body: dict[str, Any]) -> None:
-        state.calls.append("delete")
-        space = state.namespaces.get(body.get("namespace", ""), {})
-        if body.get("deleteAll"):
-            space.clear()
-        for record_id in body.get("ids") or []:
-            space.pop(record_id, None)
-        if body.get("filter"):
-            doomed = [i for i, v in space.items() if _matches(v["metadata"], body["filter"])]
-            for record_id in doomed:
-                del space[record_id]
-        self.answer(200, {})
-
-
 @pytest.fixture
 def openai_server():
     """(base URL with /v1, state): an OpenAI-shaped embeddings endpoint."""
@@ -359,6 +211,5 @@ def openai_server():
 @pytest.fixture
 def pinecone_server():
     """(index host URL, state): a Pinecone-shaped vector data plane."""
-    state = PineconeState()
-    with serving(PineconeDataPlane, state) as url:
+    with running_pinecone() as (url, state):
         yield url, state

@@ -4,6 +4,7 @@ local server speaking its data-plane API. The same behaviour is asked of both.""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import numpy as np
@@ -145,13 +146,17 @@ async def test_pinecone_keeps_each_team_in_its_own_namespace(pinecone_server):
         await store.close()
     assert [n.prospect_id for n in found] == [prospect]  # the ICP vector is no prospect
     space = state.namespaces[str(team)]
-    assert space[f"icp:{campaign}:{MODEL}"]["metadata"] == {
+    icp_metadata = space[f"icp:{campaign}:{MODEL}"]["metadata"]
+    assert icp_metadata == {
         "kind": "icp",
         "model": MODEL,
         "icp_id": str(icp),
         "campaign_id": str(campaign),
+        "stored_at": pytest.approx(time.time(), abs=60),  # readers take the latest
     }
-    assert space[f"prospect:{prospect}:{MODEL}"]["metadata"]["prospect_id"] == str(prospect)
+    prospect_metadata = space[f"prospect:{prospect}:{MODEL}"]["metadata"]
+    assert prospect_metadata["prospect_id"] == str(prospect)
+    assert prospect_metadata["stored_at"] <= time.time()
     assert set(state.calls) == {"upsert", "query"}
 
 
