@@ -13,6 +13,7 @@ from leadgen_common.kafka import EventBus
 
 from .adapters.database import Database
 from .adapters.principals import KnownPrincipals, upsert_principal
+from .adapters.vectors import VectorSearch
 from .domain.permissions import Permission, allows
 from .errors import ApiError
 from .settings import GatewaySettings
@@ -26,6 +27,7 @@ class Gateway:
     db: Database
     bus: EventBus
     known_principals: KnownPrincipals
+    vectors: VectorSearch  # pgvector, or Pinecone when scoring keeps its vectors there
 
 
 def gateway(request: Request) -> Gateway:

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from . import errors, handlers
 from .adapters.database import Database
 from .adapters.principals import KnownPrincipals
+from .adapters.vectors import PgVectorSearch, VectorSearch
+from .adapters.vectors_pinecone import PineconeVectorSearch
 from .deps import Gateway
 from .settings import GatewaySettings
 
@@ -38,6 +40,8 @@ def create_app(
         url = settings.database_url.get_secret_value() if settings.database_url else None
         db = Database(url, pool_size=settings.db_pool_size)
 
+    vectors = vector_search(settings, db)
+
     async def producer_connected() -> bool:
         # The gateway has no subscribers: ready means the producer is up and the DB answers.
         return bus.broker.running
@@ -46,12 +50,27 @@ def create_app(
         settings,
         bus,
         on_startup=[db.open],
-        on_shutdown=[db.close],
+        on_shutdown=[db.close, vectors.close],
         checks={"producer": producer_connected, "database": db.ping},
         version=version("leadgen-gateway"),
         description=DESCRIPTION,
     )
-    app.state.gateway = Gateway(settings, db, bus, KnownPrincipals(settings.principal_cache_size))
+    app.state.gateway = Gateway(
+        settings, db, bus, KnownPrincipals(settings.principal_cache_size), vectors
+    )
     errors.install(app)
     handlers.include(app)
     return app
+
+
+def vector_search(settings: GatewaySettings, db: Database) -> VectorSearch:
+    """Where the similar routes search: Pinecone when PINECONE_API_KEY is set (scoring
+    keeps its vectors there then), else scoring's pgvector tables."""
+    if settings.pinecone_api_key is not None and settings.pinecone_index_host:
+        return PineconeVectorSearch(
+            settings.pinecone_api_key.get_secret_value(),
+            settings.pinecone_index_host,
+            db,
+            timeout_s=settings.pinecone_timeout_s,
+        )
+    return PgVectorSearch(db)

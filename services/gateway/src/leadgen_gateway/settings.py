@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from leadgen_common.settings import ServiceSettings
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 
 
 class GatewaySettings(ServiceSettings):
@@ -25,3 +25,20 @@ class GatewaySettings(ServiceSettings):
         ge=0,
         description="Principals remembered as already upserted, so a request writes nothing.",
     )
+    pinecone_api_key: SecretStr | None = Field(
+        default=None,
+        description="Set (as for scoring) when scoring keeps vectors in Pinecone: the similar "
+        "routes then search Pinecone instead of pgvector.",
+    )
+    pinecone_index_host: str | None = Field(
+        default=None, description="Data-plane host of scoring's Pinecone index."
+    )
+    pinecone_timeout_s: float = Field(
+        default=10.0, gt=0, description="Pinecone request timeout of the similar routes."
+    )
+
+    @model_validator(mode="after")
+    def _pinecone_needs_its_host(self) -> GatewaySettings:
+        if self.pinecone_api_key and not self.pinecone_index_host:
+            raise ValueError("PINECONE_API_KEY is set: PINECONE_INDEX_HOST is needed too")
+        return self

@@ -20,7 +20,7 @@ def serving(handler: type[BaseHTTPRequestHandler], state: Any) -> Iterator[str]:
     """Serve ``handler`` (which reads ``self.server.state``) and yield its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.state = state  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

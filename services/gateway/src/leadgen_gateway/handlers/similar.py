@@ -1,6 +1,8 @@
 """Semantic search (spec §5.2): the team's prospects nearest to an ICP, and "more like
-this" for a prospect. Vectors are scoring's: an ICP has one once a campaign started with
-it, a prospect once it was scored; before that the answer is 409."""
+this" for a prospect. Vectors are scoring's, searched where scoring keeps them (pgvector
+by default, Pinecone when PINECONE_API_KEY is set: ``Gateway.vectors``): an ICP has one
+once a campaign started with it, a prospect once it was scored; before that the answer is
+409."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import Row
 
 from ..adapters import icps as icp_repo
 from ..adapters import vectors
+from ..adapters.vectors import Basis, Similar
 from ..deps import GatewayDep, Reader
 from ..errors import ApiError, not_found
 from ..schemas.common import error_responses
@@ -22,9 +24,9 @@ router = APIRouter(tags=["similar"], responses=error_responses(401, 404, 409, 42
 SimilarLimit = Annotated[int, Query(ge=1, le=100, description="How many prospects (1-100).")]
 
 
-def _page(model: str, rows: list[Row]) -> SimilarProspects:
+def _page(basis: Basis, found: list[Similar]) -> SimilarProspects:
     return SimilarProspects(
-        model=model,
+        model=basis.model,
         items=[
             SimilarProspect(
                 prospect_id=row.prospect_id,
@@ -35,7 +37,7 @@ def _page(model: str, rows: list[Row]) -> SimilarProspects:
                 company=row.company_name,
                 location=row.location,
             )
-            for row in rows
+            for row in found
         ],
     )
 
@@ -46,20 +48,17 @@ async def prospects_similar_to_icp(
 ) -> SimilarProspects:
     """The team's prospects whose profile text is nearest to the ICP's text (its vector as
     of the latest campaign started with it)."""
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.engine.connect() as conn:
         if await icp_repo.get(conn, who.team_id, icp_id) is None:
             raise not_found("icp")
-        basis = await vectors.icp_vector(conn, who.team_id, icp_id)
-        if basis is None:
-            raise ApiError(
-                409,
-                "icp_not_embedded",
-                "no campaign has started with this ICP yet, so it has no vector to compare with",
-            )
-        rows = await vectors.nearest_prospects(
-            conn, who.team_id, basis.model, basis.embedding, limit
+    basis = await gw.vectors.icp_basis(who.team_id, icp_id)
+    if basis is None:
+        raise ApiError(
+            409,
+            "icp_not_embedded",
+            "no campaign has started with this ICP yet, so it has no vector to compare with",
         )
-    return _page(basis.model, rows)
+    return _page(basis, await gw.vectors.nearest(who.team_id, basis, limit))
 
 
 @router.get("/prospects/{prospect_id}/similar", response_model=SimilarProspects)
@@ -67,17 +66,14 @@ async def prospects_similar_to_prospect(
     prospect_id: uuid.UUID, gw: GatewayDep, who: Reader, limit: SimilarLimit = 10
 ) -> SimilarProspects:
     """More like this: the team's other prospects nearest to this one."""
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.engine.connect() as conn:
         if not await vectors.prospect_exists(conn, who.team_id, prospect_id):
             raise not_found("prospect")
-        basis = await vectors.prospect_vector(conn, who.team_id, prospect_id)
-        if basis is None:
-            raise ApiError(
-                409,
-                "prospect_not_embedded",
-                "this prospect has not been scored yet, so it has no vector to compare with",
-            )
-        rows = await vectors.nearest_prospects(
-            conn, who.team_id, basis.model, basis.embedding, limit, exclude=prospect_id
+    basis = await gw.vectors.prospect_basis(who.team_id, prospect_id)
+    if basis is None:
+        raise ApiError(
+            409,
+            "prospect_not_embedded",
+            "this prospect has not been scored yet, so it has no vector to compare with",
         )
-    return _page(basis.model, rows)
+    return _page(basis, await gw.vectors.nearest(who.team_id, basis, limit, exclude=prospect_id))
