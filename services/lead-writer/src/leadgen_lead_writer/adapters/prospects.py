@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
@@ -71,7 +72,15 @@ async def upsert(
         }
     if quality_score is not None:
         values["quality_score"] = quality_score
-    stmt = insert(prospects).values(**values)
+    stmt = _upsert(enriched=found is not None, scored=quality_score is not None)
+    await conn.execute(stmt, values)
+
+
+@functools.cache
+def _upsert(*, enriched: bool, scored: bool) -> Any:
+    """The upsert for one shape of values, built once (its ON CONFLICT clause is long;
+    building it per event cost more than running it)."""
+    stmt = insert(prospects)
     new, old = stmt.excluded, prospects.c
     updates: dict[str, Any] = {
         column: case((literal(column) == any_(old.edited_fields), old[column]), else_=new[column])
@@ -80,7 +89,7 @@ async def upsert(
     updates["profile_data"] = new.profile_data
     # Earliest sighting and latest enrichment, whichever event comes first.
     updates["discovered_at"] = func.least(old.discovered_at, new.discovered_at)
-    if found is not None:
+    if enriched:
         # jsonb - text[] drops the keys the user edited, and what described another value
         # of them, from what enrichment found.
         updates["contact_info"] = old.contact_info.op("||")(
@@ -88,12 +97,10 @@ async def upsert(
         )
         updates["enrichment_data"] = new.enrichment_data
         updates["enriched_at"] = func.greatest(old.enriched_at, new.enriched_at)
-    if quality_score is not None:
+    if scored:
         updates["quality_score"] = new.quality_score
-    await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[old.id], set_=updates, where=old.erased_at.is_(None)
-        )
+    return stmt.on_conflict_do_update(
+        index_elements=[old.id], set_=updates, where=old.erased_at.is_(None)
     )
 
 
