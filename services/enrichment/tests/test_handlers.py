@@ -247,3 +247,21 @@ async def test_contract_violation_goes_to_the_dlq(harness_for, make_discovered):
     [(_, headers)] = h.dead
     assert headers["x-dlq-reason"] == "contract_violation"
     assert "rank" in headers["x-dlq-error"]
+
+
+async def test_a_redelivered_prospect_is_republished_under_the_same_event_id_from_the_cache(
+    harness_for, make_discovered, company_body
+):
+    """At-least-once: a prospect.discovered handled again (a crash before the offset
+    commit) yields the very same prospect.enriched event id, so lead-writer and scoring
+    drop the repeat; its provider answer comes from the cache at no cost."""
+    clearbit = Clearbit(200, company_body())
+    h = harness_for(clearbit)
+    incoming = envelope_for(make_discovered(), team_id=TEAM, correlation_id="corr-1")
+    async with TestKafkaBroker(h.bus.broker):
+        await h.bus.publish(incoming)
+        await h.bus.publish(incoming)  # the same event again
+    first, again = h.enriched
+    assert first.event_id == again.event_id != incoming.event_id
+    assert clearbit.requests == 1
+    assert [c.status for c in again.payload.provider_calls] == ["cached"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from faststream import AckPolicy
-from leadgen_common.contracts import Envelope, envelope_for
+from leadgen_common.contracts import Envelope, reaction_to
 from leadgen_common.contracts.events import ControlAction
 from leadgen_common.kafka import EventBus
 
@@ -16,23 +17,36 @@ GROUP = "enrichment"
 
 
 def register(
-    bus: EventBus, enricher: Enricher, on_demand: OnDemandEnrichment | None = None
+    bus: EventBus,
+    enricher: Enricher,
+    on_demand: OnDemandEnrichment | None = None,
+    *,
+    batch_size: int = 32,
 ) -> None:
     """The campaign flow's subscribers, and ``enrichment.requested`` when ``on_demand``
-    (its job store and prospect reader) is given."""
+    (its job store and prospect reader) is given.
 
-    @bus.subscribe("prospect.discovered", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def on_prospect_discovered(envelope: Envelope[Any]) -> None:
-        """Enrich a discovered prospect (or skip it with a reason); publish prospect.enriched."""
-        enriched = await enricher.enrich(envelope.payload, envelope.team_id)
-        await bus.publish(
-            envelope_for(
-                enriched,
-                team_id=envelope.team_id,
-                correlation_id=envelope.correlation_id,
-                causation=envelope,
-            )
+    prospect.discovered is consumed in batches of up to ``batch_size`` enriched
+    concurrently: provider calls are network waits, and one at a time a single slow or
+    timing-out provider would hold up the whole partition. The batch is the bound on
+    in-flight work (HTTP concurrency is bounded per provider as well). Each published
+    prospect.enriched has an id derived from its prospect.discovered, so a batch handled
+    again (a crash before the commit, a failed batch replayed one by one) republishes the
+    same events, and the provider answers come from the cache at no cost."""
+
+    @bus.subscribe_batch(
+        "prospect.discovered",
+        group_id=GROUP,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_records=batch_size,
+    )
+    async def on_prospects_discovered(envelopes: list[Envelope[Any]]) -> None:
+        """Enrich discovered prospects (or skip each with a reason); publish prospect.enriched."""
+        enriched = await asyncio.gather(
+            *(enricher.enrich(envelope.payload, envelope.team_id) for envelope in envelopes)
         )
+        pairs = zip(envelopes, enriched, strict=True)
+        await asyncio.gather(*(bus.publish(reaction_to(e, done)) for e, done in pairs))
 
     @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_control(envelope: Envelope[Any]) -> None:

@@ -176,7 +176,7 @@ def create_app(
     )
     bus = EventBus(settings)
     on_demand = OnDemandEnrichment(enricher, JobStore(engine), ProspectSource(engine), bus.publish)
-    handlers.register(bus, enricher, on_demand)
+    handlers.register(bus, enricher, on_demand, batch_size=settings.batch_size)
 
     async def close() -> None:
         for http in clients:

@@ -18,11 +18,10 @@ pending until a delivery finishes it.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from leadgen_common.contracts import NAMESPACE, Envelope, envelope_for
+from leadgen_common.contracts import Envelope, reaction_to
 from leadgen_common.contracts.events import ProspectEnriched, RequestEnrichment
 
 from .adapters.jobs import JobStore
@@ -37,14 +36,7 @@ Publish = Callable[[Envelope[Any]], Awaitable[None]]
 
 def enriched_envelope(incoming: Envelope[RequestEnrichment], enriched: ProspectEnriched):
     """prospect.enriched caused by ``incoming``, its event id derived from the command's."""
-    envelope = envelope_for(
-        enriched,
-        team_id=incoming.team_id,
-        correlation_id=incoming.correlation_id,
-        causation=incoming,
-    )
-    event_id = uuid.uuid5(NAMESPACE, f"prospect.enriched:{incoming.event_id}")
-    return envelope.model_copy(update={"event_id": event_id})
+    return reaction_to(incoming, enriched)
 
 
 class OnDemandEnrichment:

@@ -104,6 +104,12 @@ class EnrichmentSettings(ProviderSettings):
         ge=0,
         description="Longest 429 Retry-After waited in line; longer gives up as rate_limited.",
     )
+    batch_size: int = Field(
+        default=32,
+        ge=1,
+        description="prospect.discovered messages enriched at once per replica (bounds "
+        "in-flight work: memory and provider calls).",
+    )
     provider_concurrency: int = Field(
         default=16, ge=1, description="Provider requests in flight per replica and provider."
     )

@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass
 
 from faststream import AckPolicy
-from leadgen_common.contracts import NAMESPACE, Envelope, Icp, envelope_for
+from leadgen_common.contracts import Envelope, Icp, reaction_to
 from leadgen_common.contracts.events import (
     CampaignStarted,
     EraseProspect,
@@ -67,14 +67,7 @@ def scored(enriched: ProspectEnriched, result: ScoreResult) -> ProspectScored:
 def scored_envelope(incoming: Envelope[ProspectEnriched], result: ScoreResult) -> Envelope:
     """prospect.scored caused by ``incoming``; its event id is derived from the incoming
     one, so scoring a redelivered message again yields the same event id."""
-    envelope = envelope_for(
-        scored(incoming.payload, result),
-        team_id=incoming.team_id,
-        correlation_id=incoming.correlation_id,
-        causation=incoming,
-    )
-    event_id = uuid.uuid5(NAMESPACE, f"prospect.scored:{incoming.event_id}")
-    return envelope.model_copy(update={"event_id": event_id})
+    return reaction_to(incoming, scored(incoming.payload, result))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,14 @@
 """leadgen event contracts: the envelope, one payload model per topic, the ICP model."""
 
-from .codec import PoisonMessage, decode, encode, envelope_for, message_key, topic_of
+from .codec import (
+    PoisonMessage,
+    decode,
+    encode,
+    envelope_for,
+    message_key,
+    reaction_to,
+    topic_of,
+)
 from .envelope import Envelope, utcnow
 from .events import *  # noqa: F403
 from .icp import Behaviors, Demographics, Firmographics, Icp, IcpDefinition, Psychographics
@@ -27,6 +35,7 @@ __all__ = [
     "envelope_for",
     "lead_id_for",
     "message_key",
+    "reaction_to",
     "prospect_id_for",
     "team_id_for",
     "topic_of",

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .envelope import Envelope
+from .ids import NAMESPACE
 from .topics import TOPIC_BY_PAYLOAD, TOPICS, Topic
 
 
@@ -54,6 +55,22 @@ def envelope_for(
         causation_id=causation.event_id if causation else None,
         payload=payload,
     )
+
+
+def reaction_to(incoming: Envelope[Any], payload: BaseModel) -> Envelope[Any]:
+    """The one event a consumer publishes in reaction to ``incoming``: same team and
+    correlation, caused by it, and an event id derived from the incoming event's (UUIDv5
+    of the new topic and that id). Handling a redelivered message again (after a crash
+    before the offset commit) therefore republishes the same event id, which consumers
+    deduplicate; a random id would make every redelivery a new event."""
+    envelope = envelope_for(
+        payload,
+        team_id=incoming.team_id,
+        correlation_id=incoming.correlation_id,
+        causation=incoming,
+    )
+    event_id = uuid.uuid5(NAMESPACE, f"{envelope.event_type}:{incoming.event_id}")
+    return envelope.model_copy(update={"event_id": event_id})
 
 
 def message_key(envelope: Envelope[Any]) -> bytes:
