@@ -15,6 +15,7 @@ from .adapters.principals import KnownPrincipals
 from .adapters.vectors import PgVectorSearch, VectorSearch
 from .adapters.vectors_pinecone import PineconeVectorSearch
 from .deps import Gateway
+from .request_guard import RequestGuard
 from .settings import GatewaySettings
 
 DESCRIPTION = """\
@@ -60,6 +61,7 @@ def create_app(
     )
     errors.install(app)
     handlers.include(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     return app
 
 

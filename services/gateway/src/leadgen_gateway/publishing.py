@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 
-from leadgen_common.contracts import envelope_for
+from leadgen_common.contracts import encode, envelope_for
 from leadgen_common.kafka import EventTooLarge
 from pydantic import BaseModel
 
@@ -14,6 +14,25 @@ from .deps import Gateway
 from .errors import ApiError
 
 logger = logging.getLogger(__name__)
+
+
+def ensure_publishable(
+    gw: Gateway, payload: BaseModel, *, team_id: uuid.UUID, correlation_id: str
+) -> None:
+    """413 before anything is written, when the event would be larger than consumers
+    accept (ids of the same length as the real ones give the same size)."""
+    envelope = envelope_for(payload, team_id=team_id, correlation_id=correlation_id)
+    size = len(encode(envelope))
+    if size > gw.settings.max_event_bytes:
+        raise _too_large(EventTooLarge(envelope.event_type, size, gw.settings.max_event_bytes))
+
+
+def _too_large(exc: EventTooLarge) -> ApiError:
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"the request makes a {exc.size}-byte event; the most is {exc.limit} bytes",
+    )
 
 
 async def publish(
@@ -26,11 +45,7 @@ async def publish(
         async with asyncio.timeout(gw.settings.publish_timeout_s):
             await gw.bus.publish(envelope)
     except EventTooLarge as exc:  # consumers would dead-letter it: the request is too big
-        raise ApiError(
-            413,
-            "payload_too_large",
-            f"the request makes a {exc.size}-byte event; the most is {exc.limit} bytes",
-        ) from exc
+        raise _too_large(exc) from exc
     except Exception as exc:  # any broker failure means the command was not taken
         logger.warning("publishing %s failed: %r", envelope.event_type, exc)
         raise ApiError(

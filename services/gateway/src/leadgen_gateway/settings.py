@@ -19,6 +19,11 @@ class GatewaySettings(ServiceSettings):
         description="Pipeline rate assumed for a new campaign's estimatedCompletion; once "
         "prospects are scored the estimate extrapolates the campaign's own rate.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body; a larger one is refused with 413 payload_too_large.",
+    )
     db_pool_size: int = Field(default=10, ge=1, description="Postgres connections per replica.")
     principal_cache_size: int = Field(
         default=10_000,

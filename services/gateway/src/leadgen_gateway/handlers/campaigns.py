@@ -27,7 +27,7 @@ from ..deps import Gateway, GatewayDep, Manager, Reader
 from ..domain import progress as calc
 from ..domain.cursor import BadCursor, decode_cursor, encode_cursor
 from ..errors import ApiError, not_found
-from ..publishing import publish, request_correlation_id
+from ..publishing import ensure_publishable, publish, request_correlation_id
 from ..schemas.campaigns import (
     CampaignAccepted,
     CampaignControl,
@@ -71,6 +71,9 @@ async def start_campaign(body: CampaignCreate, gw: GatewayDep, who: Manager) -> 
         icp_row = await icps.get(conn, who.team_id, body.icp_id)
         if icp_row is None:
             raise not_found("icp", "icpId")
+        icp = Icp.model_validate({**icp_row["definition"], "id": str(body.icp_id)})
+        probe = _started(body, _PROBE_ID, icp, options, who)  # 413 before any write
+        ensure_publishable(gw, probe, team_id=who.team_id, correlation_id=str(_PROBE_ID))
         campaign_id = await repo.insert(
             conn,
             team_id=who.team_id,
@@ -85,16 +88,7 @@ async def start_campaign(body: CampaignCreate, gw: GatewayDep, who: Manager) -> 
         await audit.record(
             conn, who, "campaign.start", "campaign", campaign_id, {"name": body.name}
         )
-    started = CampaignStarted(
-        campaign_id=campaign_id,
-        name=body.name,
-        icp_id=body.icp_id,
-        icp=Icp.model_validate({**icp_row["definition"], "id": str(body.icp_id)}),
-        platforms=body.platforms,
-        search_criteria=body.search_criteria,
-        options=options,
-        requested_by=who.subject,
-    )
+    started = _started(body, campaign_id, icp, options, who)
     try:
         await publish(gw, started, team_id=who.team_id, correlation_id=str(campaign_id))
     except ApiError:
@@ -102,6 +96,29 @@ async def start_campaign(body: CampaignCreate, gw: GatewayDep, who: Manager) -> 
         raise
     return CampaignAccepted(
         campaign_id=campaign_id, status=CampaignStatus.RUNNING, estimated_completion=estimate
+    )
+
+
+#: Stands in for the campaign id when sizing the event before the row exists.
+_PROBE_ID = uuid.UUID(int=0)
+
+
+def _started(
+    body: CampaignCreate,
+    campaign_id: uuid.UUID,
+    icp: Icp,
+    options: CampaignOptions,
+    who: Principal,
+) -> CampaignStarted:
+    return CampaignStarted(
+        campaign_id=campaign_id,
+        name=body.name,
+        icp_id=body.icp_id,
+        icp=icp,
+        platforms=body.platforms,
+        search_criteria=body.search_criteria,
+        options=options,
+        requested_by=who.subject,
     )
 
 
