@@ -317,6 +317,43 @@ async def test_a_campaign_survives_kills_a_postgres_restart_and_failing_provider
     await api.close()
 
 
+async def test_sigterm_drains_in_flight_work_and_exits_within_the_grace_period(
+    fault_stack: tuple[Path, dict[str, str]], leadgen_cli: Callable[..., Any]
+) -> None:
+    """SIGTERM to lead-writer mid-campaign (as Kubernetes sends it): readiness goes off
+    first, in-flight batches finish and commit, the process exits within
+    SHUTDOWN_GRACE_S (15 s) having logged its drain, the supervisor starts a new one,
+    and nothing is lost."""
+    home, stack = fault_stack
+    api = Api(stack["GATEWAY_URL"], _token(leadgen_cli, home, "graceful-shutdown"))
+    campaign_id = await api.start_campaign(600, platforms=PLATFORMS, name="sigterm")
+    for _ in range(600):  # until the campaign is well under way (at most 2 min)
+        if (await api.campaign(campaign_id))["progress"]["scored"] >= 50:
+            break
+        await asyncio.sleep(0.2)
+    old = _pid(home, "lead-writer")
+    process = psutil.Process(old)
+    sent = time.monotonic()
+    os.kill(old, signal.SIGTERM)
+    process.wait(timeout=20)
+    exited_after = time.monotonic() - sent
+    assert exited_after < 15, f"lead-writer took {exited_after:.1f} s to stop"
+    await _replaced(home, "lead-writer", old)
+    # uvicorn re-raises the SIGTERM once its graceful shutdown is done: exit code -15.
+    assert "lead-writer died (exit code -15)" in (home / "logs" / "supervisor.log").read_text()
+    service_log = (home / "logs" / "lead-writer.log").read_text()
+    draining = service_log.rindex("stopping: readiness off, draining in-flight messages")
+    assert service_log.index('"msg": "stopped"', draining) > draining
+
+    campaign = await api.wait_status(campaign_id, seconds=300)
+    assert campaign["status"] == "completed", campaign
+    rows = await _rows(stack["DATABASE_ADMIN_URL"], campaign_id)
+    assert rows["rows"] == rows["progress"]["scored"] == campaign["progress"]["discovered"]
+    assert rows["leads"] == rows["progress"]["converted"] == len(rows["lead_ids"])
+    print(f"\nSIGTERM: lead-writer drained and exited in {exited_after:.1f} s")
+    await api.close()
+
+
 async def test_a_restarted_dev_broker_gets_its_topics_and_services_back(
     fault_stack: tuple[Path, dict[str, str]], leadgen_cli: Callable[..., Any]
 ) -> None:

@@ -107,6 +107,9 @@ class EventBus:
             enable_idempotence=False,  # tansu (dev broker) has no idempotent producers
             acks="all",
             max_request_size=settings.kafka_max_request_bytes,
+            # On stop, messages being handled get this long to finish (and commit) before
+            # the consumers close: half the grace, so the process still exits within it.
+            graceful_timeout=settings.shutdown_grace_s / 2,
         )
         self._listeners: dict[str, _AssignmentListener] = {}
         self.stopping = False
