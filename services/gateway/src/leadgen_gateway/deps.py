@@ -49,7 +49,7 @@ async def current_principal(
     except InvalidToken as exc:
         raise ApiError(401, "invalid_token", "the bearer token is invalid or expired") from exc
     if principal not in gw.known_principals:
-        async with gw.db.engine.begin() as conn:
+        async with gw.db.transaction(principal) as conn:
             await upsert_principal(conn, principal)
         gw.known_principals.add(principal)
     return principal

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from leadgen_common.auth import Principal
 from leadgen_common.db.schema import icp_vectors, prospect_vectors, prospects
 from sqlalchemy import Row, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -50,16 +51,16 @@ class Similar:
 
 
 class VectorSearch(Protocol):
-    async def icp_basis(self, team_id: uuid.UUID, icp_id: uuid.UUID) -> Basis | None:
+    async def icp_basis(self, who: Principal, icp_id: uuid.UUID) -> Basis | None:
         """The ICP's vector as of the latest campaign started with it, or None."""
         ...
 
-    async def prospect_basis(self, team_id: uuid.UUID, prospect_id: uuid.UUID) -> Basis | None:
+    async def prospect_basis(self, who: Principal, prospect_id: uuid.UUID) -> Basis | None:
         """The prospect's most recently stored vector, or None."""
         ...
 
     async def nearest(
-        self, team_id: uuid.UUID, basis: Basis, limit: int, exclude: uuid.UUID | None = None
+        self, who: Principal, basis: Basis, limit: int, exclude: uuid.UUID | None = None
     ) -> list[Similar]:
         """Up to ``limit`` of the team's prospects nearest to the basis, most similar first."""
         ...
@@ -73,22 +74,22 @@ class PgVectorSearch:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def icp_basis(self, team_id: uuid.UUID, icp_id: uuid.UUID) -> Basis | None:
-        async with self.db.engine.connect() as conn:
-            row = await icp_vector(conn, team_id, icp_id)
+    async def icp_basis(self, who: Principal, icp_id: uuid.UUID) -> Basis | None:
+        async with self.db.transaction(who) as conn:
+            row = await icp_vector(conn, who.team_id, icp_id)
         return None if row is None else Basis(row.model, row.embedding)
 
-    async def prospect_basis(self, team_id: uuid.UUID, prospect_id: uuid.UUID) -> Basis | None:
-        async with self.db.engine.connect() as conn:
-            row = await prospect_vector(conn, team_id, prospect_id)
+    async def prospect_basis(self, who: Principal, prospect_id: uuid.UUID) -> Basis | None:
+        async with self.db.transaction(who) as conn:
+            row = await prospect_vector(conn, who.team_id, prospect_id)
         return None if row is None else Basis(row.model, row.embedding)
 
     async def nearest(
-        self, team_id: uuid.UUID, basis: Basis, limit: int, exclude: uuid.UUID | None = None
+        self, who: Principal, basis: Basis, limit: int, exclude: uuid.UUID | None = None
     ) -> list[Similar]:
-        async with self.db.engine.begin() as conn:
+        async with self.db.transaction(who) as conn:
             rows = await nearest_prospects(
-                conn, team_id, basis.model, basis.embedding, limit, exclude
+                conn, who.team_id, basis.model, basis.embedding, limit, exclude
             )
         return [Similar(**row._mapping) for row in rows]
 

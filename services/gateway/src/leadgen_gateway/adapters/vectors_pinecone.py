@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from leadgen_common.auth import Principal
 from leadgen_common.pinecone_scheme import (
     icp_filter,
     latest,
@@ -36,19 +37,19 @@ class PineconeVectorSearch:
         self.index = AsyncIndex(host=host, api_key=api_key, timeout=timeout_s)
         self.db = db
 
-    async def icp_basis(self, team_id: uuid.UUID, icp_id: uuid.UUID) -> Basis | None:
-        return await self._latest(team_id, icp_filter(icp_id))
+    async def icp_basis(self, who: Principal, icp_id: uuid.UUID) -> Basis | None:
+        return await self._latest(who.team_id, icp_filter(icp_id))
 
-    async def prospect_basis(self, team_id: uuid.UUID, prospect_id: uuid.UUID) -> Basis | None:
-        return await self._latest(team_id, prospect_filter(prospect_id))
+    async def prospect_basis(self, who: Principal, prospect_id: uuid.UUID) -> Basis | None:
+        return await self._latest(who.team_id, prospect_filter(prospect_id))
 
     async def nearest(
-        self, team_id: uuid.UUID, basis: Basis, limit: int, exclude: uuid.UUID | None = None
+        self, who: Principal, basis: Basis, limit: int, exclude: uuid.UUID | None = None
     ) -> list[Similar]:
         result = await self.index.query(
             top_k=limit * OVERFETCH,
             vector=[float(x) for x in basis.embedding],
-            namespace=namespace(team_id),
+            namespace=namespace(who.team_id),
             filter=neighbours_filter(basis.model, exclude),
             include_metadata=True,
         )
@@ -57,8 +58,8 @@ class PineconeVectorSearch:
             for match in result.matches
             if match.metadata and "prospect_id" in match.metadata
         ]
-        async with self.db.engine.connect() as conn:
-            found = await described(conn, team_id, ranked)
+        async with self.db.transaction(who) as conn:
+            found = await described(conn, who.team_id, ranked)
         return found[:limit]
 
     async def _latest(self, team_id: uuid.UUID, where: dict[str, Any]) -> Basis | None:

@@ -67,7 +67,7 @@ async def start_campaign(body: CampaignCreate, gw: GatewayDep, who: Manager) -> 
     estimate = calc.initial_estimate(
         now, options.max_prospects, gw.settings.estimate_prospects_per_second
     )
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         icp_row = await icps.get(conn, who.team_id, body.icp_id)
         if icp_row is None:
             raise not_found("icp", "icpId")
@@ -123,7 +123,7 @@ def _started(
 
 
 async def _undo_start(gw: Gateway, who: Principal, campaign_id: uuid.UUID) -> None:
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         await repo.delete(conn, who.team_id, campaign_id)
         await audit.record(
             conn, who, "campaign.start_failed", "campaign", campaign_id, {"reason": "broker"}
@@ -146,7 +146,7 @@ def _summary(row: RowMapping) -> CampaignSummary:
 async def list_campaigns(
     gw: GatewayDep, who: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> CampaignPage:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         rows = await repo.page(conn, who.team_id, limit=limit, after=time_key(cursor))
     items, next_cursor = page_of(rows, limit, _summary, time_cursor)
     return CampaignPage(items=items, next_cursor=next_cursor)
@@ -154,7 +154,7 @@ async def list_campaigns(
 
 @router.get("/{campaign_id}", response_model=CampaignOut, responses=error_responses(404))
 async def get_campaign(campaign_id: uuid.UUID, gw: GatewayDep, who: Reader) -> CampaignOut:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         campaign = await repo.get(conn, who.team_id, campaign_id)
         if campaign is None:
             raise not_found("campaign")
@@ -183,7 +183,7 @@ async def control_campaign(
 ) -> CampaignControlAccepted:
     """Pause, resume or cancel: publishes campaign.control. The requested status and the
     audit row commit only if the broker took the command."""
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         campaign = await repo.get(conn, who.team_id, campaign_id, for_update=True)
         if campaign is None:
             raise not_found("campaign")
@@ -240,7 +240,7 @@ async def list_prospects(
 ) -> ProspectPage:
     """Best ICP match first (unscored last)."""
     after = _score_key(cursor)
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         if await repo.get(conn, who.team_id, campaign_id) is None:
             raise not_found("campaign")
         rows = await read_models.prospect_page(

@@ -56,7 +56,7 @@ async def _start(
         )
         for pid in prospect_ids
     ]
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         await audit.record(conn, who, ACTION, RESOURCE, job_id, details)
         await asyncio.gather(
             *(publish(gw, c, team_id=who.team_id, correlation_id=str(job_id)) for c in commands)
@@ -74,7 +74,7 @@ async def enrich_prospect(
     prospect_id: uuid.UUID, gw: GatewayDep, who: Manager, body: OptionalEnrichRequest = None
 ) -> JobAccepted:
     """Enrich one prospect now (a job of one): the results show on the prospect."""
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         if not await jobs.known_prospects(conn, who.team_id, [prospect_id]):
             raise not_found("prospect")
     return await _start(gw, who, [prospect_id], body or EnrichRequest())
@@ -88,7 +88,7 @@ async def enrich_prospect(
 )
 async def enrich_batch(body: EnrichBatch, gw: GatewayDep, who: Manager) -> JobAccepted:
     """Enrich up to 100 prospects as one job; every id must be a prospect of the team."""
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         known = await jobs.known_prospects(conn, who.team_id, body.prospect_ids)
     unknown = [(i, pid) for i, pid in enumerate(body.prospect_ids) if pid not in known]
     if unknown:
@@ -107,7 +107,7 @@ async def enrich_batch(body: EnrichBatch, gw: GatewayDep, who: Manager) -> JobAc
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404))
 async def get_job(job_id: uuid.UUID, gw: GatewayDep, who: Reader) -> JobOut:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         requested = await audit.first_entry(conn, who.team_id, RESOURCE, job_id)
         job = await jobs.job(conn, who.team_id, job_id)
         items = await jobs.items(conn, who.team_id, job_id) if job is not None else []

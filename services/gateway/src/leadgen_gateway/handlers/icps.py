@@ -48,7 +48,7 @@ def _out(row: RowMapping) -> IcpOut:
     responses=error_responses(403, 422),
 )
 async def create_icp(body: IcpBody, gw: GatewayDep, who: Manager, response: Response) -> IcpOut:
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         row = await repo.insert(conn, who.team_id, _definition(body))
         await audit.record(conn, who, "icp.create", "icp", row["id"], {"name": body.name})
     response.headers["Location"] = f"/api/v1/icps/{row['id']}"
@@ -59,7 +59,7 @@ async def create_icp(body: IcpBody, gw: GatewayDep, who: Manager, response: Resp
 async def list_icps(
     gw: GatewayDep, who: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> IcpPage:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         rows = await repo.page(conn, who.team_id, limit=limit, after=time_key(cursor))
     items, next_cursor = page_of(rows, limit, _out, time_cursor)
     return IcpPage(items=items, next_cursor=next_cursor)
@@ -67,7 +67,7 @@ async def list_icps(
 
 @router.get("/{icp_id}", response_model=IcpOut, responses=error_responses(404))
 async def get_icp(icp_id: uuid.UUID, gw: GatewayDep, who: Reader) -> IcpOut:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         row = await repo.get(conn, who.team_id, icp_id)
     if row is None:
         raise not_found("icp")
@@ -77,7 +77,7 @@ async def get_icp(icp_id: uuid.UUID, gw: GatewayDep, who: Reader) -> IcpOut:
 @router.put("/{icp_id}", response_model=IcpOut, responses=error_responses(403, 404, 422))
 async def replace_icp(icp_id: uuid.UUID, body: IcpBody, gw: GatewayDep, who: Manager) -> IcpOut:
     """Replace the whole definition; running campaigns keep the snapshot they started with."""
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         row = await repo.replace(conn, who.team_id, icp_id, _definition(body))
         if row is None:
             raise not_found("icp")
@@ -90,7 +90,7 @@ async def replace_icp(icp_id: uuid.UUID, body: IcpBody, gw: GatewayDep, who: Man
 )
 async def delete_icp(icp_id: uuid.UUID, gw: GatewayDep, who: Manager) -> Response:
     """Soft delete: the ICP disappears from the API; campaigns that used it stay readable."""
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         if not await repo.soft_delete(conn, who.team_id, icp_id):
             raise not_found("icp")
         await audit.record(conn, who, "icp.delete", "icp", icp_id)
@@ -110,7 +110,7 @@ async def preview_criteria(
 ) -> CriteriaPreview:
     """What each platform would be asked for this ICP, and what did not map (no side effect)."""
     body = body or CriteriaPreviewBody()
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         row = await repo.get(conn, who.team_id, icp_id)
     if row is None:
         raise not_found("icp")

@@ -34,7 +34,7 @@ async def list_leads(
     cursor: Cursor = None,
 ) -> LeadPage:
     after = time_key(cursor)
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         rows = await read_models.lead_page(
             conn, who.team_id, campaign_id=campaign_id, status=status, limit=limit, after=after
         )

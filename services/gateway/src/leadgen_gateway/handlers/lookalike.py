@@ -38,7 +38,7 @@ async def request_lookalike(
     """Discovery seeds each platform with the ICP's best leads (hashed emails) and records
     the audience and its estimated size; poll the GET route for the result."""
     request_id = uuid.uuid4()
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         if await icps.get(conn, who.team_id, icp_id) is None:
             raise not_found("icp")
         await audit.record(
@@ -81,7 +81,7 @@ def _item(row: RowMapping) -> LookalikeItem:
 
 @router.get("/{icp_id}/lookalike", response_model=LookalikeList, responses=error_responses(404))
 async def list_lookalikes(icp_id: uuid.UUID, gw: GatewayDep, who: Reader) -> LookalikeList:
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         if await icps.get(conn, who.team_id, icp_id) is None:
             raise not_found("icp")
         rows = await audiences.for_icp(conn, who.team_id, icp_id)

@@ -52,7 +52,7 @@ async def edit_prospect(
     edited = [
         EDIT_NAMES[name] for name in ProspectEdit.model_fields if name in body.model_fields_set
     ]
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         erased = await read_models.prospect_erased(conn, who.team_id, prospect_id)
         if erased is None:
             raise not_found("prospect")

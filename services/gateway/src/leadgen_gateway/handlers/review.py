@@ -43,7 +43,7 @@ async def _review(
     correlation_id: str,
 ) -> ReviewAccepted:
     campaign_id = body.campaign_id if body else None
-    async with gw.db.engine.begin() as conn:
+    async with gw.db.transaction(who) as conn:
         member = await read_models.membership(conn, who.team_id, prospect_id, campaign_id)
         if member is None:
             raise not_found("prospect")

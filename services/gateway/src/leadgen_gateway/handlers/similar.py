@@ -48,17 +48,17 @@ async def prospects_similar_to_icp(
 ) -> SimilarProspects:
     """The team's prospects whose profile text is nearest to the ICP's text (its vector as
     of the latest campaign started with it)."""
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         if await icp_repo.get(conn, who.team_id, icp_id) is None:
             raise not_found("icp")
-    basis = await gw.vectors.icp_basis(who.team_id, icp_id)
+    basis = await gw.vectors.icp_basis(who, icp_id)
     if basis is None:
         raise ApiError(
             409,
             "icp_not_embedded",
             "no campaign has started with this ICP yet, so it has no vector to compare with",
         )
-    return _page(basis, await gw.vectors.nearest(who.team_id, basis, limit))
+    return _page(basis, await gw.vectors.nearest(who, basis, limit))
 
 
 @router.get("/prospects/{prospect_id}/similar", response_model=SimilarProspects)
@@ -66,14 +66,14 @@ async def prospects_similar_to_prospect(
     prospect_id: uuid.UUID, gw: GatewayDep, who: Reader, limit: SimilarLimit = 10
 ) -> SimilarProspects:
     """More like this: the team's other prospects nearest to this one."""
-    async with gw.db.engine.connect() as conn:
+    async with gw.db.transaction(who) as conn:
         if not await vectors.prospect_exists(conn, who.team_id, prospect_id):
             raise not_found("prospect")
-    basis = await gw.vectors.prospect_basis(who.team_id, prospect_id)
+    basis = await gw.vectors.prospect_basis(who, prospect_id)
     if basis is None:
         raise ApiError(
             409,
             "prospect_not_embedded",
             "this prospect has not been scored yet, so it has no vector to compare with",
         )
-    return _page(basis, await gw.vectors.nearest(who.team_id, basis, limit, exclude=prospect_id))
+    return _page(basis, await gw.vectors.nearest(who, basis, limit, exclude=prospect_id))
