@@ -64,7 +64,24 @@ class ServiceSettings(BaseSettings):
     redis_url: SecretStr | None = Field(default=None, description="redis://host:port/db")
 
     jwt_secret: SecretStr = Field(
-        default=SecretStr(DEV_PLACEHOLDER_SECRET), description="HS256 key for bearer tokens."
+        default=SecretStr(DEV_PLACEHOLDER_SECRET),
+        description="HMAC key of bearer tokens when JWT_KEYS is not set (its key id is `default`).",
+    )
+    jwt_keys: dict[str, SecretStr] | None = Field(
+        default=None,
+        description="Key ring as JSON `{kid: secret}`; replaces JWT_SECRET when set. A token "
+        "is verified with the key its `kid` header names (one without a kid: key `default`), "
+        "so old keys keep verifying until removed.",
+    )
+    jwt_signing_kid: str | None = Field(
+        default=None,
+        description="Key id in JWT_KEYS that signs new tokens (needed when it holds several).",
+    )
+    jwt_algorithms: list[Literal["HS256", "HS384", "HS512"]] = Field(
+        default=["HS256"],
+        min_length=1,
+        description="Accepted token algorithms (JSON list); the first signs. Any other, `none` "
+        "included, is refused.",
     )
     jwt_issuer: str = Field(default="leadgen", description="Expected `iss` claim.")
     jwt_audience: str = Field(default="leadgen-api", description="Expected `aud` claim.")
@@ -79,6 +96,24 @@ class ServiceSettings(BaseSettings):
             self.jwt_secret.get_secret_value() == DEV_PLACEHOLDER_SECRET
         ):
             raise ValueError("JWT_SECRET is the dev placeholder; set a real secret in prod")
+        return self
+
+    @model_validator(mode="after")
+    def _usable_jwt_keys(self) -> ServiceSettings:
+        if self.jwt_keys is not None:
+            if not self.jwt_keys or not all(kid.strip() for kid in self.jwt_keys):
+                raise ValueError("JWT_KEYS needs at least one key, each with a non-empty kid")
+            if self.jwt_signing_kid is None and len(self.jwt_keys) > 1:
+                raise ValueError("JWT_KEYS holds several keys: JWT_SIGNING_KID must name one")
+            if self.jwt_signing_kid is not None and self.jwt_signing_kid not in self.jwt_keys:
+                raise ValueError(f"JWT_SIGNING_KID {self.jwt_signing_kid!r} is not in JWT_KEYS")
+            if self.environment == "prod":
+                for kid, key in self.jwt_keys.items():
+                    secret = key.get_secret_value()
+                    if secret == DEV_PLACEHOLDER_SECRET or len(secret.encode()) < 32:
+                        raise ValueError(f"JWT_KEYS[{kid!r}] is a placeholder or under 32 bytes")
+        elif self.jwt_signing_kid not in (None, "default"):
+            raise ValueError("JWT_SIGNING_KID names a key of JWT_KEYS, which is not set")
         return self
 
     def require_database_url(self) -> str:
