@@ -38,6 +38,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from ..auth import Role
 from ..contracts.events import CampaignStatus, ProspectStatus
 from ..contracts.platforms import Platform
+from ..suppression import Kind as SuppressionKind
+from ..suppression import Reason as SuppressionReason
 from .types import EMBEDDING_DIM, Vector
 
 GATEWAY = "gateway"
@@ -320,15 +322,21 @@ enrichment_log = Table(
     info=_owned(LEAD_WRITER),
 )
 
+# A team's suppression list (revision 0009): SHA-256 hex digests of normalized identifiers,
+# never the plain values (leadgen_common.suppression says how they are made and matched).
 suppressions = Table(
     "suppressions",
     metadata,
     _uuid_pk(),
     _team_id(indexed=False),
     Column("kind", Text, nullable=False),
-    Column("value", Text, nullable=False),
+    Column("value", Text, nullable=False),  # sha256 hex of the normalized value
+    Column("reason", Text, nullable=False, server_default=text("'opt_out'")),
     _ts("created_at"),
     UniqueConstraint("team_id", "kind", "value"),
+    _in("kind", [k.value for k in SuppressionKind], "kind"),
+    _in("reason", [r.value for r in SuppressionReason], "reason"),
+    CheckConstraint("value ~ '^[0-9a-f]{64}$'", name="value_is_sha256"),
     info=_owned(LEAD_WRITER),
 )
 
