@@ -11,6 +11,7 @@ import pytest
 from leadgen_common.contracts import Platform
 from leadgen_common.db.engine import make_engine
 from leadgen_common.db.schema import campaigns, icps, leads, prospects, suppressions
+from leadgen_common.suppression import entry
 from leadgen_discovery.domain.seeds import hashed_email
 from leadgen_discovery.lookalike.requests import audience_id_for
 from leadgen_discovery.lookalike.sql import SqlAudienceStore, SqlSeedSource
@@ -77,8 +78,12 @@ async def test_seed_is_the_icps_best_leads_hashed(engines):
         await conn.execute(
             suppressions.insert(),
             [
-                {"team_id": TEAM, "kind": "email", "value": "optout@acme.io"},
-                {"team_id": TEAM, "kind": "domain", "value": "blocked.io"},
+                {
+                    "team_id": TEAM,
+                    "kind": "email",
+                    "value": entry("email", "optout@acme.io").digest,
+                },
+                {"team_id": TEAM, "kind": "domain", "value": entry("domain", "blocked.io").digest},
             ],
         )
     seeds = SqlSeedSource(engines["discovery"])

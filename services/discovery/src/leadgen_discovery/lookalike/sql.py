@@ -14,6 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ..domain.seeds import hashed_seed
 
 
+def _sha256(value: Any) -> Any:
+    """Hex SHA-256 of a text, in SQL."""
+    return func.encode(func.sha256(func.convert_to(value, literal("UTF8"))), literal("hex"))
+
+
 class SqlSeedSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -29,13 +34,14 @@ class SqlSeedSource:
                 )
             )
         )
+        # The list holds SHA-256 hex digests of normalized values (leadgen_common.suppression).
         suppressed = exists().where(
             suppressions.c.team_id == team_id,
             (
-                and_(suppressions.c.kind == "email", func.lower(suppressions.c.value) == email)
+                and_(suppressions.c.kind == "email", suppressions.c.value == _sha256(email))
                 | and_(
                     suppressions.c.kind == "domain",
-                    func.lower(suppressions.c.value) == func.split_part(email, literal("@"), 2),
+                    suppressions.c.value == _sha256(func.split_part(email, literal("@"), 2)),
                 )
             ),
         )
