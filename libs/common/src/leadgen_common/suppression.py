@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .contracts.events import ProspectProfile
 from .identifiers import normalize_domain, normalize_email, normalize_profile_url
 
 
@@ -119,3 +120,16 @@ def matching_entries(
         emails=emails,
     )
     return own | frozenset(e for e in domains if e is not None)
+
+
+def profile_entries(
+    profile: ProspectProfile, emails: Iterable[str | None] = ()
+) -> frozenset[Entry]:
+    """:func:`matching_entries` of a discovered profile (and any emails found for it)."""
+    return matching_entries(
+        platform=profile.platform.value,
+        platform_profile_id=profile.platform_profile_id,
+        profile_url=profile.profile_url,
+        company_domain=profile.company_domain,
+        emails=emails,
+    )

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from leadgen_common.contracts import Platform
 from leadgen_common.db.engine import make_engine
+from leadgen_common.db.suppressions import SuppressionList
 from leadgen_common.http_retry import RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_common.ratelimit import RateLimiter, RateLimitSettings
@@ -154,6 +155,7 @@ def create_app(
         page_sizes=settings.page_sizes(),
         pause_poll_s=settings.pause_poll_s,
         wakeup=supervisor.wakeup,
+        suppressions=SuppressionList(engine),
     )
     lookalikes = LookalikeRequests(
         SqlSeedSource(engine),

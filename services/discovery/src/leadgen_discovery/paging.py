@@ -22,6 +22,7 @@ from typing import Any
 from leadgen_common import logging as log_ctx
 from leadgen_common.contracts import Envelope, Platform, envelope_for, prospect_id_for
 from leadgen_common.criteria import NOT_SUPPORTED
+from leadgen_common.suppression import profile_entries
 
 from . import metrics
 from .domain.cursors import (
@@ -49,6 +50,7 @@ from .ports import (
     PeopleSearch,
     PlatformUnavailable,
     Publisher,
+    Suppressions,
 )
 from .waits import CursorWaits
 
@@ -66,8 +68,10 @@ class CampaignPager:
         page_sizes: Mapping[Platform, int],
         pause_poll_s: float,
         wakeup: Callable[[uuid.UUID], asyncio.Event],
+        suppressions: Suppressions | None = None,
     ) -> None:
         self.store = store
+        self.suppressions = suppressions
         self.searches = searches
         self.publisher = publisher
         self.owner = owner
@@ -172,14 +176,24 @@ class CampaignPager:
 
     async def _unseen(self, state: CampaignCursors, found: list[Found]) -> list[Found]:
         """``found`` without the people the campaign already published (an earlier page,
-        another query) and without repeats within the page."""
+        another query), without repeats within the page, and without the people the
+        team's suppression list names (by platform id, profile URL or employer domain:
+        they are never published, so nothing downstream meets them)."""
         firsts: dict[uuid.UUID, Found] = {}
         for item in found:
             firsts.setdefault(self._prospect_id(state, item), item)
         if not firsts:
             return []
         seen = await self.store.seen(state.team_id, state.campaign_id, list(firsts))
-        return [item for pid, item in firsts.items() if pid not in seen]
+        fresh = {pid: item for pid, item in firsts.items() if pid not in seen}
+        if self.suppressions is not None and fresh:
+            people = {pid: (state.team_id, profile_entries(f.profile)) for pid, f in fresh.items()}
+            skipped = await self.suppressions.suppressed(people)
+            if skipped:  # a page is one platform's
+                platform = next(iter(fresh.values())).profile.platform.value
+                metrics.PROSPECTS_SUPPRESSED.labels(platform).inc(len(skipped))
+            fresh = {pid: item for pid, item in fresh.items() if pid not in skipped}
+        return list(fresh.values())
 
     async def _publish_prospects(self, state: CampaignCursors, found: list[Found]) -> None:
         publishes = []

@@ -8,13 +8,14 @@ same protocols.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from leadgen_common.contracts import Envelope, Platform
 from leadgen_common.contracts.events import ProspectProfile
+from leadgen_common.db.suppressions import Candidate, K
 
 from .domain.cursors import CampaignCursors, ControlStatus, Outcome
 
@@ -80,6 +81,14 @@ class Limiter(Protocol):
 
 class Publisher(Protocol):
     async def publish(self, envelope: Envelope[Any]) -> None: ...
+
+
+class Suppressions(Protocol):
+    """The teams' suppression lists (leadgen_common.db.suppressions.SuppressionList)."""
+
+    async def suppressed(self, people: Mapping[K, Candidate]) -> set[K]:
+        """The keys of ``people`` (team, entries) their team's list names."""
+        ...
 
 
 class CursorStore(Protocol):

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..suppression import Entry
 from .schema import suppressions
@@ -33,3 +33,17 @@ async def suppressed(conn: AsyncConnection, people: Mapping[K, Candidate]) -> se
     )
     listed = (await conn.execute(query)).all()
     return {key for row in listed for key in wanted[(row.team_id, row.kind, row.value)]}
+
+
+class SuppressionList:
+    """The list as a service checks it outside any transaction of its own (its own role:
+    every service may read the table)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def suppressed(self, people: Mapping[K, Candidate]) -> set[K]:
+        if not people:
+            return set()
+        async with self.engine.connect() as conn:
+            return await suppressed(conn, people)
