@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import prospect_id_for, team_id_for
 from leadgen_common.contracts.events import CampaignOptions, ProspectDiscovered, ProspectProfile
+from leadgen_common.crypto import CONTACT_FIELDS, ENRICHMENT_FIELDS
 from leadgen_common.db import schema
 from leadgen_common.db.engine import make_engine
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.pii import TEST_CIPHER
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.pool import NullPool
 
@@ -207,6 +209,12 @@ class Seed:
             "location": "Berlin, Germany",
             **columns,
         }
+        # stored as lead-writer stores them: contact details encrypted
+        where = {"team_id": team_id, "prospect_id": prospect_id}
+        sealed = (("contact_info", CONTACT_FIELDS), ("enrichment_data", ENRICHMENT_FIELDS))
+        for column, names in sealed:
+            if row.get(column) is not None:
+                row[column] = TEST_CIPHER.seal_fields(row[column], names, **where)
         at = discovered_at or datetime.now(UTC)
         async with self.engine.begin() as conn:
             await conn.execute(

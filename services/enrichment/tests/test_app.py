@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import httpx
@@ -11,7 +12,12 @@ from leadgen_enrichment.main import create_app
 from leadgen_enrichment.settings import EnrichmentSettings
 from pydantic import ValidationError
 
-PROD = {"ENVIRONMENT": "prod", "JWT_SECRET": "a-real-secret-of-enough-length-123456"}
+PROD = {
+    "ENVIRONMENT": "prod",
+    "JWT_SECRET": "a-real-secret-of-enough-length-123456",
+    "PII_KEYS": '{"k1": "' + base64.b64encode(bytes(range(32))).decode() + '"}',
+    "PII_KEY_ID": "k1",
+}
 
 
 def test_settings_come_from_upper_case_env_vars(monkeypatch):
@@ -45,6 +51,10 @@ def test_prod_refuses_the_sandbox_key(monkeypatch):
         EnrichmentSettings()
     monkeypatch.setenv("APOLLO_API_KEY", "ak-live")
     assert EnrichmentSettings().environment == "prod"
+    monkeypatch.delenv("PII_KEYS")  # personal data needs real keys in prod too
+    monkeypatch.delenv("PII_KEY_ID")
+    with pytest.raises(ValidationError, match="PII_KEYS"):
+        EnrichmentSettings()
 
 
 def test_the_app_needs_a_database_url():

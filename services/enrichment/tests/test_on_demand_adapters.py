@@ -11,6 +11,7 @@ import pytest
 from leadgen_common.contracts import PoisonMessage, team_id_for
 from leadgen_common.contracts.events import CompanyData
 from leadgen_common.db.schema import enrichment_job_items, enrichment_jobs
+from leadgen_common.testing.pii import TEST_CIPHER
 from leadgen_enrichment.adapters.jobs import JobStore
 from leadgen_enrichment.adapters.prospect_source import ProspectSource
 from leadgen_enrichment.domain.on_demand import Unavailable
@@ -125,7 +126,7 @@ async def test_loads_profile_contact_enrichment_and_edits(service_engine, seed, 
         enrichment_data={"company": acme, "provenance": {"company": "clearbit"}},
         edited_fields=["email", "title"],
     )
-    snapshot = await ProspectSource(service_engine).load(team, pid)
+    snapshot = await ProspectSource(service_engine, TEST_CIPHER).load(team, pid)
     assert snapshot.prospect_id == pid
     profile = snapshot.profile
     assert (profile.platform, profile.platform_profile_id) == ("linkedin", "ada-1")
@@ -154,7 +155,7 @@ async def test_the_latest_campaign_and_its_options_are_used(service_engine, seed
     earlier = datetime.now(UTC) - timedelta(days=1)
     pid = await seed.prospect(team, old, "ada-2", discovered_at=earlier)
     await seed.prospect(team, new, "ada-2")
-    snapshot = await ProspectSource(service_engine).load(team, pid)
+    snapshot = await ProspectSource(service_engine, TEST_CIPHER).load(team, pid)
     assert snapshot.campaign_id == new
     assert (snapshot.options.auto_convert, snapshot.options.min_match_score) == (True, 0.9)
 
@@ -162,12 +163,12 @@ async def test_the_latest_campaign_and_its_options_are_used(service_engine, seed
 async def test_unreadable_stored_enrichment_starts_from_nothing(service_engine, seed, team):
     campaign_id = await seed.campaign(team)
     pid = await seed.prospect(team, campaign_id, "ada-3", enrichment_data={"surprise": 1})
-    snapshot = await ProspectSource(service_engine).load(team, pid)
+    snapshot = await ProspectSource(service_engine, TEST_CIPHER).load(team, pid)
     assert snapshot.enrichment.company is None and snapshot.enrichment.email is None
 
 
 async def test_unknown_and_other_teams_prospects_are_unknown(service_engine, seed, team):
-    source = ProspectSource(service_engine)
+    source = ProspectSource(service_engine, TEST_CIPHER)
     with pytest.raises(Unavailable) as unknown:
         await source.load(team, uuid.uuid4())
     assert unknown.value.reason == "unknown_prospect"
@@ -189,5 +190,5 @@ async def test_an_erased_prospect_is_unavailable_as_erased(service_engine, seed,
         erased_at=datetime.now(UTC),
     )
     with pytest.raises(Unavailable) as erased:
-        await ProspectSource(service_engine).load(team, pid)
+        await ProspectSource(service_engine, TEST_CIPHER).load(team, pid)
     assert erased.value.reason == "erased"

@@ -18,6 +18,7 @@ from leadgen_common.contracts import NAMESPACE, decode, envelope_for, team_id_fo
 from leadgen_common.contracts.events import CompanyData, ProviderCall, RequestEnrichment
 from leadgen_common.db.schema import enrichment_job_items, enrichment_jobs
 from leadgen_common.kafka import EventBus
+from leadgen_common.testing.pii import TEST_CIPHER
 from leadgen_enrichment import handlers
 from leadgen_enrichment.adapters.budget import RedisBudget
 from leadgen_enrichment.adapters.campaign_state import CampaignCancellations
@@ -107,7 +108,7 @@ class Harness:
             ),
         )
         on_demand = OnDemandEnrichment(
-            enricher, JobStore(engine), ProspectSource(engine), self.bus.publish
+            enricher, JobStore(engine), ProspectSource(engine, TEST_CIPHER), self.bus.publish
         )
         handlers.register(self.bus, enricher, on_demand)
         self.enriched: list = []

@@ -175,7 +175,8 @@ def create_app(
         config=waterfall_config(settings),
     )
     bus = EventBus(settings)
-    on_demand = OnDemandEnrichment(enricher, JobStore(engine), ProspectSource(engine), bus.publish)
+    prospects = ProspectSource(engine, settings.pii_cipher())  # contact details encrypted
+    on_demand = OnDemandEnrichment(enricher, JobStore(engine), prospects, bus.publish)
     handlers.register(bus, enricher, on_demand, batch_size=settings.batch_size)
 
     async def close() -> None:

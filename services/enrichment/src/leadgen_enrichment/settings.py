@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from leadgen_common.crypto import PiiKeySettings
 from leadgen_common.provider_settings import ProviderSettings, api_key_field
 from pydantic import Field, SecretStr, model_validator
 
@@ -16,7 +17,7 @@ FILLABLE_FIELDS = frozenset({"company", "email", "email_status"})
 PROVIDER_NAMES = ("clearbit", "hunter", "apollo")
 
 
-class EnrichmentSettings(ProviderSettings):
+class EnrichmentSettings(ProviderSettings, PiiKeySettings):
     service_name: str = "enrichment"
 
     clearbit_base_url: str | None = Field(

@@ -1,7 +1,8 @@
 """A prospect as lead-writer holds it now, read through the enrichment role's SELECT grant:
 the profile columns and profile_data, contact_info, enrichment_data and the user's edit
 marks, plus its latest campaign (campaign_prospects, newest first) with that campaign's
-options as the gateway recorded them (campaigns)."""
+options as the gateway recorded them (campaigns). Contact details are stored encrypted
+(:mod:`leadgen_common.crypto`); the snapshot holds them in clear."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 from typing import Any
 
 from leadgen_common.contracts.events import CampaignOptions, Enrichment, ProspectProfile
+from leadgen_common.crypto import CONTACT_FIELDS, ENRICHMENT_FIELDS, FieldCipher
 from leadgen_common.db.schema import campaign_prospects, campaigns, prospects
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -35,8 +37,9 @@ def _latest_campaign(prospect_id: uuid.UUID, team_id: uuid.UUID):  # type: ignor
 
 
 class ProspectSource:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cipher: FieldCipher) -> None:
         self.engine = engine
+        self.cipher = cipher
 
     async def load(self, team_id: uuid.UUID, prospect_id: uuid.UUID) -> Snapshot:
         """The prospect of ``team_id``; raises :class:`Unavailable` when it is unknown
@@ -54,11 +57,15 @@ class ProspectSource:
             campaign = (await conn.execute(_latest_campaign(prospect_id, team_id))).first()
         if campaign is None:  # every stored prospect was discovered by some campaign
             raise Unavailable(UNKNOWN_PROSPECT)
+        where = {"team_id": row.team_id, "prospect_id": prospect_id}
         return Snapshot(
             prospect_id=prospect_id,
             profile=_profile(row),
-            contact_info=row.contact_info or {},
-            enrichment=_enrichment(row.enrichment_data, prospect_id),
+            contact_info=self.cipher.reveal_fields(row.contact_info, CONTACT_FIELDS, **where),
+            enrichment=_enrichment(
+                self.cipher.reveal_fields(row.enrichment_data, ENRICHMENT_FIELDS, **where),
+                prospect_id,
+            ),
             edited_fields=frozenset(row.edited_fields or ()),
             campaign_id=campaign.campaign_id,
             options=_options(campaign.options),
