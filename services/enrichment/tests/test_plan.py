@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leadgen_enrichment.domain.domains import normalize_domain
+from leadgen_common.identifiers import normalize_domain
 from leadgen_enrichment.domain.plan import (
     AUTO_ENRICH_OFF,
     NO_COMPANY_DOMAIN,

@@ -1,23 +1,15 @@
-"""A person's normalized identity: the key under which provider answers are cached."""
+"""A person's normalized identity: the key under which provider answers are cached (the
+profile URL's normal form lives in leadgen_common.identifiers: suppression lists match on
+it too)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+
+from leadgen_common.identifiers import normalize_profile_url
 
 _SPACES = re.compile(r"\s+")
-
-
-def normalize_profile_url(url: str | None) -> str | None:
-    """``'HTTPS://www.LinkedIn.com/in/Ada-1/?trk=x'`` -> ``'linkedin.com/in/ada-1'``."""
-    if not url or not url.strip():
-        return None
-    value = url.strip()
-    parts = urlsplit(value if "//" in value else f"//{value}")
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    path = parts.path.rstrip("/").lower()
-    return f"{host}{path}" if host and path else None
 
 
 def normalize_name(name: str | None) -> str | None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leadgen_common.contracts.events import ProspectDiscovered
-
-from .domains import normalize_domain
+from leadgen_common.identifiers import normalize_domain
 
 #: enrichment_skipped reasons (the contract's free-text field; lead-writer counts them).
 AUTO_ENRICH_OFF = "auto_enrich_off"

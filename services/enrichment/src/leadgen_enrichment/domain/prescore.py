@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 
 from leadgen_common.contracts.events import ProspectDiscovered
-
-from .domains import normalize_domain
+from leadgen_common.identifiers import normalize_domain
 
 _SENIOR = re.compile(
     r"\b(chief|c[etfmior]o|vp|vice president|head|director|founder|owner|partner|president|"

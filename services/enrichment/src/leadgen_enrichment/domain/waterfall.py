@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from leadgen_common.contracts.events import Enrichment, ProspectProfile
+from leadgen_common.identifiers import normalize_domain
 
-from .domains import normalize_domain
 from .identity import person_identity
 
 
