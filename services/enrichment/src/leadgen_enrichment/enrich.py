@@ -4,6 +4,9 @@ Per operation the waterfall picks: the team's cache first (free, logged ``cached
 budget reservation (none left: no call, ``enrichment_skipped='budget'`` unless the
 required fields got filled anyway), then the provider itself (through the shared limiter).
 
+A person their team's suppression list names is withheld: no call, nothing about them in
+the published event (``domain.suppressed``).
+
 A user's explicit ask (:class:`Ask`, on-demand enrichment) skips the campaign's gates
 (autoEnrich, a company domain, the pre-score) and may name the providers and leave the
 email unverified; a cancelled campaign and a spent budget still stop paid calls.
@@ -23,13 +26,15 @@ from leadgen_common.contracts.events import (
     ProspectEnriched,
     ProviderCall,
 )
+from leadgen_common.suppression import SUPPRESSED, profile_entries
 
 from . import metrics
 from .domain.findings import Finding, fold
 from .domain.plan import CAMPAIGN_CANCELLED, Skip, plan
 from .domain.prescore import prescore
-from .domain.waterfall import STEPS, Known, Step, missing, next_step
-from .ports import Budget, CampaignState, Lookup, Operation, ResultCache
+from .domain.suppressed import withheld
+from .domain.waterfall import STEPS, Known, Needs, Step, missing, next_step
+from .ports import Budget, CampaignState, Lookup, Operation, ResultCache, Suppressions
 
 BUDGET = "budget"
 LOW_PRESCORE = "low_prescore"
@@ -64,6 +69,7 @@ class WaterfallConfig:
 class _Run:
     team_id: str
     campaign_id: uuid.UUID
+    prospect_id: uuid.UUID
     enrichment: Enrichment
     order: Sequence[str]
     required: Sequence[str]
@@ -80,6 +86,8 @@ class Enricher:
     cache: ResultCache
     budget: Budget
     config: WaterfallConfig
+    suppressions: Suppressions | None = None
+    """The teams' suppression lists; None: nobody is suppressed (benchmarks, tests)."""
 
     async def enrich(
         self,
@@ -89,13 +97,26 @@ class Enricher:
         ask: Ask | None = None,
     ) -> ProspectEnriched:
         """``keep``: fields already known (a user's edits), never asked for or replaced;
-        ``ask``: an explicit request instead of the campaign flow's gates."""
+        ``ask``: an explicit request instead of the campaign flow's gates.
+
+        A person their team's suppression list names is withheld (nothing about them is
+        published): checked before any call, and again after the waterfall, when an email
+        may have been found and the list may have grown (an erasure meanwhile); then what
+        the waterfall cached about the person is deleted too."""
+        keep = keep or Enrichment()
+        if await self._suppressed(discovered, team_id, keep):
+            metrics.PROSPECTS.labels(SUPPRESSED).inc()
+            return withheld(discovered)
         skipped = self._gate(discovered) if ask is None else None
         if skipped is None and await self.campaigns.is_cancelled(discovered.campaign_id):
             skipped = CAMPAIGN_CANCELLED
-        run = self._run_for(str(team_id), discovered, keep or Enrichment(), ask)
+        run = self._run_for(str(team_id), discovered, keep, ask)
         if skipped is None:
             await self._waterfall(discovered, run)
+            if await self._suppressed(discovered, team_id, run.enrichment):
+                await self.cache.forget(run.team_id, discovered.prospect_id)
+                metrics.PROSPECTS.labels(SUPPRESSED).inc()
+                return withheld(discovered, run.calls)
             if run.budget_denied and missing(run.required, run.enrichment):
                 skipped = BUDGET
         metrics.PROSPECTS.labels(skipped or "none").inc()
@@ -108,6 +129,15 @@ class Enricher:
             enrichment_skipped=skipped,
             provider_calls=run.calls,
         )
+
+    async def _suppressed(
+        self, discovered: ProspectDiscovered, team_id: uuid.UUID | str, known: Enrichment
+    ) -> bool:
+        if self.suppressions is None:
+            return False
+        entries = profile_entries(discovered.profile, [known.email])
+        person = {discovered.prospect_id: (uuid.UUID(str(team_id)), entries)}
+        return bool(await self.suppressions.suppressed(person))
 
     def _gate(self, discovered: ProspectDiscovered) -> str | None:
         """The campaign flow's reason not to pay for this prospect, if any."""
@@ -130,7 +160,14 @@ class Enricher:
             if not ask.validate_email:
                 required = [f for f in required if f != EMAIL_STATUS]
                 unavailable.add(EMAIL_VERIFIER)
-        run = _Run(team_id, discovered.campaign_id, keep, order=order, required=required)
+        run = _Run(
+            team_id,
+            discovered.campaign_id,
+            discovered.prospect_id,
+            keep,
+            order=order,
+            required=required,
+        )
         run.tried |= unavailable
         return run
 
@@ -148,6 +185,8 @@ class Enricher:
     async def _answer(self, step: Step, known: Known, run: _Run) -> Finding | None:
         subject = known.subject(step.needs)
         assert subject is not None  # next_step only returns runnable steps
+        if step.needs is not Needs.DOMAIN:  # about the person: erasure must find it
+            await self.cache.remember(run.team_id, run.prospect_id, step.key, subject)
         started = time.perf_counter()
         cached = await self.cache.get(run.team_id, step.key, subject)
         if cached is not False:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import httpx
 from fastapi import FastAPI
 from leadgen_common.db.engine import database_check
+from leadgen_common.db.suppressions import SuppressionList
 from leadgen_common.http_retry import ProviderGate, RetryPolicy
 from leadgen_common.kafka import EventBus
 from leadgen_common.ratelimit import RateLimiter, RateLimitSettings
@@ -173,6 +174,7 @@ def create_app(
             per_campaign=settings.enrichment_campaign_budget,
         ),
         config=waterfall_config(settings),
+        suppressions=SuppressionList(engine),
     )
     bus = EventBus(settings)
     prospects = ProspectSource(engine, settings.pii_cipher())  # contact details encrypted

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from leadgen_common.contracts.events import CompanyData, ProviderCall
+from leadgen_common.db.suppressions import Candidate, K
 
 from .domain.findings import Finding
 from .domain.waterfall import Known
@@ -48,6 +49,20 @@ class ResultCache(Protocol):
         ...
 
     async def put(self, team_id: str, step: str, subject: str, finding: Finding | None) -> None: ...
+
+    async def remember(self, team_id: str, prospect_id: uuid.UUID, step: str, subject: str) -> None:
+        """Note that the entry of (step, subject) is about this prospect."""
+        ...
+
+    async def forget(self, team_id: str, prospect_id: uuid.UUID) -> int:
+        """Delete every entry noted for the prospect (erasure); how many there were."""
+        ...
+
+
+class Suppressions(Protocol):
+    """The teams' suppression lists (leadgen_common.db.suppressions.SuppressionList)."""
+
+    async def suppressed(self, people: Mapping[K, Candidate]) -> set[K]: ...
 
 
 class Budget(Protocol):

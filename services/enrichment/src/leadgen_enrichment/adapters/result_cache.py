@@ -4,6 +4,12 @@ Key: ``enrichment:cache:{team}:{provider:operation}:{sha256(subject)}`` (the sub
 domain, a person identity or an email: hashed so no personal data sits in key names).
 A "knew nothing" answer is cached too, since asking again would cost the same for the
 same answer. Redis trouble is a miss (or a lost write), never a failed prospect.
+
+Entries about a person (asked with their identity or an email, not a company domain) are
+also noted in the prospect's index, ``enrichment:cache-index:{team}:{prospect}`` (a set of
+cache keys, which are hashes, living as long as the newest entry), so erasing the prospect
+deletes exactly them. An erasure that cannot reach Redis raises: it must be retried, not
+lost.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -20,12 +27,17 @@ from ..domain.findings import Finding
 logger = logging.getLogger(__name__)
 
 PREFIX = "enrichment:cache"
+INDEX_PREFIX = "enrichment:cache-index"
 _NOTHING = "null"
 
 
 def cache_key(team_id: str, step: str, subject: str) -> str:
     digest = hashlib.sha256(subject.encode()).hexdigest()
     return f"{PREFIX}:{team_id}:{step}:{digest}"
+
+
+def index_key(team_id: str, prospect_id: uuid.UUID) -> str:
+    return f"{INDEX_PREFIX}:{team_id}:{prospect_id}"
 
 
 class RedisResultCache:
@@ -54,3 +66,25 @@ class RedisResultCache:
             await self.redis.set(cache_key(team_id, step, subject), value, ex=self.ttl_s)
         except RedisError:
             logger.warning("enrichment cache write lost", exc_info=True)
+
+    async def remember(self, team_id: str, prospect_id: uuid.UUID, step: str, subject: str) -> None:
+        """Note that the entry of (step, subject) is about this prospect."""
+        index = index_key(team_id, prospect_id)
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.sadd(index, cache_key(team_id, step, subject))
+                pipe.expire(index, self.ttl_s)
+                await pipe.execute()
+        except RedisError:
+            logger.warning("enrichment cache index write lost", exc_info=True)
+
+    async def forget(self, team_id: str, prospect_id: uuid.UUID) -> int:
+        """Delete every entry noted for the prospect, and its index; how many existed."""
+        index = index_key(team_id, prospect_id)
+        keys = await self.redis.smembers(index)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if keys:
+                pipe.delete(*keys)
+            pipe.delete(index)
+            deleted = await pipe.execute()
+        return int(deleted[0]) if keys else 0
