@@ -12,6 +12,7 @@ from leadgen_common.contracts import Platform
 from leadgen_common.db.engine import make_engine
 from leadgen_common.db.schema import campaigns, icps, leads, prospects, suppressions
 from leadgen_common.suppression import entry
+from leadgen_common.testing.pii import TEST_CIPHER
 from leadgen_discovery.domain.seeds import hashed_email
 from leadgen_discovery.lookalike.requests import audience_id_for
 from leadgen_discovery.lookalike.sql import SqlAudienceStore, SqlSeedSource
@@ -42,9 +43,17 @@ async def add_icp_campaign(conn, team: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]
     return icp_id, campaign_id
 
 
+def sealed(team, prospect_id, email):
+    """contact_info as lead-writer stores it: the email encrypted for this person."""
+    if not email:
+        return {}
+    where = {"team_id": team, "prospect_id": prospect_id, "field": "email"}
+    return {"email": TEST_CIPHER.encrypt(email, **where), "email_status": "valid"}
+
+
 async def add_lead(conn, team, campaign_id, score, lead_email=None, prospect_email=None, **p):
     prospect_id = uuid.uuid4()
-    contact = {"email": prospect_email} if prospect_email else {}
+    contact = sealed(team, prospect_id, prospect_email)
     await conn.execute(
         prospects.insert().values(
             id=prospect_id, team_id=team, platform="linkedin",
@@ -55,7 +64,7 @@ async def add_lead(conn, team, campaign_id, score, lead_email=None, prospect_ema
         leads.insert().values(
             id=uuid.uuid4(), team_id=team, prospect_id=prospect_id, campaign_id=campaign_id,
             source="linkedin", icp_match_score=score,
-            contact_info={"email": lead_email} if lead_email else {},
+            contact_info=sealed(team, prospect_id, lead_email),
         )
     )  # fmt: skip
 
@@ -86,7 +95,7 @@ async def test_seed_is_the_icps_best_leads_hashed(engines):
                 {"team_id": TEAM, "kind": "domain", "value": entry("domain", "blocked.io").digest},
             ],
         )
-    seeds = SqlSeedSource(engines["discovery"])
+    seeds = SqlSeedSource(engines["discovery"], TEST_CIPHER)
 
     best = await seeds.best_lead_hashes(TEAM, icp_id, min_score=0.8, limit=10)
     assert best == [hashed_email(e) for e in ("best@acme.io", "second@acme.io", "third@acme.io")]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from leadgen_discovery.settings import DiscoverySettings
 from pydantic import ValidationError
@@ -45,6 +48,8 @@ def test_prod_refuses_the_sandbox_credentials(left_at_the_sandbox, message):
         "linkedin_client_secret": "real",
         "facebook_access_token": "real",
         "twitter_bearer_token": "real",
+        "pii_keys": json.dumps({"k1": base64.b64encode(bytes(range(32))).decode()}),
+        "pii_key_id": "k1",
     }
     DiscoverySettings(environment="prod", jwt_secret="s" * 32, **real)
     del real[left_at_the_sandbox]

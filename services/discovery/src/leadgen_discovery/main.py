@@ -158,7 +158,7 @@ def create_app(
         suppressions=SuppressionList(engine),
     )
     lookalikes = LookalikeRequests(
-        SqlSeedSource(engine),
+        SqlSeedSource(engine, settings.pii_cipher()),  # emails are stored encrypted
         audience_builders(settings, linkedin, facebook),
         SqlAudienceStore(engine),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from leadgen_common.contracts import Platform
+from leadgen_common.crypto import PiiKeySettings
 from leadgen_common.provider_settings import ProviderSettings, api_key_field
 from pydantic import Field, SecretStr, model_validator
 
@@ -18,7 +19,7 @@ SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"
 
 
-class DiscoverySettings(ProviderSettings):
+class DiscoverySettings(ProviderSettings, PiiKeySettings):
     service_name: str = "discovery"
 
     linkedin_base_url: str | None = Field(

@@ -1,52 +1,43 @@
 """Postgres edges of the lookalike use case: the seed is read (SELECT only) from
-lead-writer's leads, campaigns and prospects; the audiences table is discovery's own."""
+lead-writer's leads, campaigns and prospects (emails stored encrypted: decrypted here with
+the discovery service's keys) and the gateway's campaigns; the audiences table is
+discovery's own."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from leadgen_common.db.schema import audiences, campaigns, leads, prospects, suppressions
-from sqlalchemy import and_, exists, func, literal, select
+from leadgen_common.crypto import FieldCipher
+from leadgen_common.db.schema import audiences, campaigns, leads, prospects
+from leadgen_common.db.suppressions import suppressed
+from leadgen_common.suppression import Entry, Kind, entry
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..domain.seeds import hashed_seed
 
-
-def _sha256(value: Any) -> Any:
-    """Hex SHA-256 of a text, in SQL."""
-    return func.encode(func.sha256(func.convert_to(value, literal("UTF8"))), literal("hex"))
+#: Candidates read per round trip while filling a seed (suppressed people are skipped).
+_CHUNK = 500
 
 
 class SqlSeedSource:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cipher: FieldCipher) -> None:
         self.engine = engine
+        self.cipher = cipher  # lead-writer stores emails encrypted
 
     async def best_lead_hashes(
         self, team_id: uuid.UUID, icp_id: uuid.UUID, *, min_score: float, limit: int
     ) -> list[str]:
-        """The emails are hashed as they are read: no raw address outlives this call."""
-        email = func.lower(
-            func.btrim(
-                func.coalesce(
-                    leads.c.contact_info["email"].astext, prospects.c.contact_info["email"].astext
-                )
-            )
-        )
-        # The list holds SHA-256 hex digests of normalized values (leadgen_common.suppression).
-        suppressed = exists().where(
-            suppressions.c.team_id == team_id,
-            (
-                and_(suppressions.c.kind == "email", suppressions.c.value == _sha256(email))
-                | and_(
-                    suppressions.c.kind == "domain",
-                    suppressions.c.value == _sha256(func.split_part(email, literal("@"), 2)),
-                )
-            ),
-        )
+        """The ICP's best leads' emails (the lead's, else its prospect's), hashed as they
+        are decrypted: no raw address outlives this call. Suppressed people (their email or
+        its domain on the team's hashed list) are left out, in Python: the stored emails are
+        ciphertexts that SQL cannot normalize or hash."""
+        lead_email = leads.c.contact_info["email"].astext
+        prospect_email = prospects.c.contact_info["email"].astext
         query = (
-            select(email.label("email"))
+            select(leads.c.prospect_id, lead_email.label("lead"), prospect_email.label("own"))
             .select_from(
                 leads.join(campaigns, campaigns.c.id == leads.c.campaign_id).join(
                     prospects, prospects.c.id == leads.c.prospect_id
@@ -58,14 +49,38 @@ class SqlSeedSource:
                 campaigns.c.icp_id == icp_id,
                 leads.c.icp_match_score >= min_score,
                 prospects.c.erased_at.is_(None),
-                email.is_not(None),
-                ~suppressed,
+                func.coalesce(lead_email, prospect_email).is_not(None),
             )
             .order_by(leads.c.icp_match_score.desc(), leads.c.id)
-            .limit(limit)
         )
+        emails: list[str] = []
         async with self.engine.connect() as conn:
-            return hashed_seed(row.email for row in await conn.execute(query))
+            offset = 0
+            while len(emails) < limit:
+                rows = (await conn.execute(query.offset(offset).limit(_CHUNK))).all()
+                offset += len(rows)
+                found = {row.prospect_id: self._email(team_id, row) for row in rows}
+                candidates = {
+                    pid: (team_id, _entries(email)) for pid, email in found.items() if email
+                }
+                blocked = await suppressed(conn, candidates)
+                emails += [email for pid, email in found.items() if email and pid not in blocked]
+                if len(rows) < _CHUNK:
+                    break
+        return hashed_seed(emails[:limit])
+
+    def _email(self, team_id: uuid.UUID, row: Any) -> str | None:
+        value = row.lead if row.lead is not None else row.own
+        clear = self.cipher.reveal(
+            value, team_id=team_id, prospect_id=row.prospect_id, field="email"
+        )
+        return clear.strip().lower() if isinstance(clear, str) else None
+
+
+def _entries(email: str) -> list[Entry]:
+    """What suppresses an address: itself, and its domain."""
+    found = (entry(Kind.EMAIL, email), entry(Kind.DOMAIN, email.rpartition("@")[2]))
+    return [e for e in found if e is not None]
 
 
 class SqlAudienceStore:
