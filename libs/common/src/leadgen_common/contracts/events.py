@@ -338,6 +338,11 @@ class AddSuppression(_Payload):
     kind: str = Field(description="'email', 'domain' or 'profile_url'.")
     value: str = Field(min_length=1, description="The email, domain or URL to suppress.")
     requested_by: RequestedBy
+    hashed: bool = Field(
+        default=False,
+        description="value is already the SHA-256 hex digest of the normalized value "
+        "(leadgen_common.suppression), as the gateway sends it: no plain value travels.",
+    )
 
 
 class EraseProspect(_Payload):
