@@ -1,4 +1,5 @@
-"""Layout of the state dir: run/<name>.pid, logs/<name>.log, pg/, stack.env, secrets."""
+"""Layout of the state dir: run/<name>.pid, logs/<name>.log, pg/, stack.env, secrets,
+pii-keys.json."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ class StatePaths:
     @property
     def secrets(self) -> Path:
         return self.home / "secrets"
+
+    @property
+    def pii_keys(self) -> Path:
+        """The keys of personal data at rest (the services' PII_KEYS_FILE, re-read when
+        `leadgen keys rotate` rewrites it)."""
+        return self.home / "pii-keys.json"
 
     @property
     def state(self) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from leadgen_common.crypto import PiiKeySettings
 from leadgen_common.settings import ServiceSettings
 from pydantic_settings import BaseSettings
 
@@ -28,9 +29,12 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
 
     from .sandbox.settings import SandboxSettings
 
-    shared = set(ServiceSettings.model_fields)
+    # The personal-data keys have one table of their own, not a copy in each service's.
+    shared = set(ServiceSettings.model_fields) | set(PiiKeySettings.model_fields)
     return [
         ("every service", ServiceSettings, set()),
+        ("personal-data keys (gateway, discovery, enrichment, lead-writer)",
+         PiiKeySettings, set()),
         ("rate limits (Redis, shared by every replica of discovery and enrichment)",
          RateLimitSettings, set()),
         ("gateway", GatewaySettings, shared),

@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from aiokafka.errors import KafkaError
 from leadgen_common.auth import issue_token
+from leadgen_common.crypto import Keyring, new_key, new_kid, write_keys_file
 from leadgen_common.settings import ServiceSettings
 
 from .bootstrap.topics import create_topics
@@ -36,7 +37,13 @@ from .ports import HOST, choose, port_is_free
 from .processes import HOME_MARKER, log_tail, write_pid
 from .servers.postgres import as_user, initdb, os_user, postgres_spec
 from .servers.sandbox import sandbox_spec, sandbox_url
-from .servers.services import SERVICES, origin, service_spec
+from .servers.services import (
+    PII_KEYS_RELOAD_S,
+    PII_SERVICES,
+    SERVICES,
+    origin,
+    service_spec,
+)
 from .servers.spec import ProcessSpec
 from .servers.tansu import broker_bin, tansu_spec
 from .servers.valkey import redis_url, valkey_spec
@@ -161,6 +168,9 @@ class Supervisor:
             "POSTGRES_SUPERUSER_PASSWORD": secrets.token_urlsafe(24),
         }
         write_env(self.paths.secrets, self.secrets, mode=0o600)
+        # The key of personal data at rest; `leadgen keys rotate` adds the next one.
+        kid = new_kid()
+        write_keys_file(self.paths.pii_keys, Keyring(kid, {kid: new_key()}))
         s = self.settings
         # The sandbox needs nothing and takes seconds to build its population: first.
         self.start(sandbox_spec(choose(s.sandbox_port), s.log_level))
@@ -190,7 +200,8 @@ class Supervisor:
         for service in SERVICES:
             port = choose(s.gateway_port if service.name == "gateway" else 0)
             own_db = self.secrets[service.db_url_key].replace("postgresql:", "postgresql+asyncpg:")
-            self.start(service_spec(service, port, {**shared, "DATABASE_URL": own_db}))
+            env = {**shared, **self._key_env(service.name), "DATABASE_URL": own_db}
+            self.start(service_spec(service, port, env))
         await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
         self._write_stack_env(kafka, rds)
         self.state.phase, self.state.ready_at = "ready", time.time()
@@ -229,6 +240,16 @@ class Supervisor:
             "SANDBOX_URL": sandbox_url(sandbox),
             "JWT_SECRET": self.secrets["JWT_SECRET"],
             "LOG_LEVEL": self.settings.log_level,
+        }
+
+    def _key_env(self, service: str) -> dict[str, str]:
+        """The personal-data keys, for the services that encrypt or decrypt contact details
+        (scoring never sees them)."""
+        if service not in PII_SERVICES:
+            return {}
+        return {
+            "PII_KEYS_FILE": str(self.paths.pii_keys),
+            "PII_KEYS_RELOAD_S": str(PII_KEYS_RELOAD_S),
         }
 
     def _write_stack_env(self, kafka: int, rds: int) -> None:

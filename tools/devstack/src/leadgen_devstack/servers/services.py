@@ -45,6 +45,12 @@ SERVICES = tuple(
     Service(name) for name in ("gateway", "discovery", "enrichment", "scoring", "lead-writer")
 )
 
+#: The services that encrypt or decrypt contact details: they get the personal-data keys.
+PII_SERVICES = ("gateway", "discovery", "enrichment", "lead-writer")
+#: How often they look at the dev stack's keys file for a change (`leadgen keys rotate`
+#: waits longer than this before re-encrypting, so every writer is on the new key).
+PII_KEYS_RELOAD_S = 1.0
+
 
 def origin(port: int) -> str:
     return f"http://{HOST}:{port}"
