@@ -287,3 +287,23 @@ async def test_an_unusable_member_is_skipped_but_the_cursor_moves_past_it(script
     result = await search_page(search, {}, 4, 2)
     assert [(f.rank, f.profile.platform_profile_id) for f in result.found] == [(5, "li-2")]
     assert (result.consumed, result.exhausted) == (2, False)
+
+
+def test_an_unusable_result_is_skipped_without_logging_its_personal_data(caplog):
+    """pydantic's message quotes the input; the log line says only where and how it failed."""
+    from leadgen_discovery.adapters.linkedin import _profile
+
+    element = {
+        "id": "m-1",
+        "localizedFirstName": "Ann",
+        "localizedLastName": "Private-Person",
+        "publicProfileUrl": "https://www.linkedin.com/in/ann-private-person",
+        "localizedHeadline": ["Ann Private-Person builds things"],  # not a string: unusable
+    }
+    with caplog.at_level("WARNING", logger="leadgen_discovery.adapters.linkedin"):
+        assert _profile(element) is None
+    [record] = caplog.records
+    line = record.getMessage()
+    assert "skipping an unusable linkedin search result" in line
+    assert "headline" in line and "ValidationError" in line
+    assert "Private-Person" not in line and "ann-private-person" not in line

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "correlation_id", default=None
 )
@@ -67,3 +69,16 @@ def bind(**values: Any) -> None:
     """Set context ids for log lines of the current task."""
     for key, value in values.items():
         _CONTEXT[key].set(None if value is None else str(value))
+
+
+def describe_error(exc: BaseException) -> str:
+    """An exception as a log line may carry it: its type, and for a validation error where
+    and how it failed — never the input (a platform's or provider's answer is personal
+    data: names, profile URLs, emails; pydantic's own message quotes the input)."""
+    if isinstance(exc, ValidationError):
+        places = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['type']}"
+            for error in exc.errors(include_url=False, include_input=False)
+        )
+        return f"ValidationError ({places})"
+    return type(exc).__name__

@@ -29,8 +29,13 @@ def libpq_url(url: str | URL) -> str:
 
 
 def make_engine(url: str | URL, **kw: Any) -> AsyncEngine:
-    """An ``AsyncEngine`` on asyncpg; ``kw`` goes to ``create_async_engine`` (pool sizes...)."""
+    """An ``AsyncEngine`` on asyncpg; ``kw`` goes to ``create_async_engine`` (pool sizes...).
+
+    Statement parameters are kept out of error messages (``hide_parameters``): a failed
+    insert's message would otherwise quote names, profile URLs and contact details into
+    logs and dead-letter headers."""
     kw.setdefault("pool_pre_ping", True)
+    kw.setdefault("hide_parameters", True)
     return create_async_engine(asyncpg_url(url), **kw)
 
 

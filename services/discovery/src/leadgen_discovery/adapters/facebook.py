@@ -29,6 +29,7 @@ from typing import Any
 
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import ProspectProfile
+from leadgen_common.logging import describe_error
 from pydantic import SecretStr, ValidationError
 
 from ..ports import Found, PageRequest, PlatformUnavailable, SearchPage, WaitReporter
@@ -229,5 +230,5 @@ def _profile(node: dict[str, Any]) -> ProspectProfile | None:
             skills=[entry["name"] for entry in interests if entry.get("name")],
         )
     except (KeyError, TypeError, AttributeError, ValidationError) as exc:
-        logger.warning("skipping an unusable facebook user: %r", exc)
+        logger.warning("skipping an unusable facebook user: %s", describe_error(exc))
         return None

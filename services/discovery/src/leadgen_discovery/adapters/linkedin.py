@@ -21,6 +21,7 @@ from typing import Any, Literal
 import httpx
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import ProspectProfile
+from leadgen_common.logging import describe_error
 from pydantic import ValidationError
 
 from ..ports import Found, PageRequest, PlatformUnavailable, SearchPage, WaitReporter
@@ -160,7 +161,7 @@ def _profile(element: dict[str, Any]) -> ProspectProfile | None:
             },
         )
     except (KeyError, TypeError, ValidationError) as exc:
-        logger.warning("skipping an unusable linkedin search result: %r", exc)
+        logger.warning("skipping an unusable linkedin search result: %s", describe_error(exc))
         return None
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from leadgen_common.contracts import Platform
 from leadgen_common.contracts.events import ProspectProfile
+from leadgen_common.logging import describe_error
 from pydantic import SecretStr, ValidationError
 
 from ..ports import Found, PageRequest, PlatformUnavailable, SearchPage, WaitReporter
@@ -132,7 +133,7 @@ def _profile(user: dict[str, Any]) -> ProspectProfile | None:
             },
         )
     except (KeyError, TypeError, AttributeError, ValidationError) as exc:
-        logger.warning("skipping an unusable x user: %r", exc)
+        logger.warning("skipping an unusable x user: %s", describe_error(exc))
         return None
 
 
