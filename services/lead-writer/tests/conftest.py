@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -41,10 +42,12 @@ from leadgen_common.contracts.events import (
     UpdateProspect,
 )
 from leadgen_common.contracts.icp import Icp
+from leadgen_common.crypto import FieldCipher
 from leadgen_common.db.engine import make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.settings import ServiceSettings
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.pii import TEST_CIPHER, revealed_values
 from leadgen_lead_writer import handlers
 from leadgen_lead_writer.adapters.publisher import kafka_publisher
 from leadgen_lead_writer.projector import Projector
@@ -86,6 +89,7 @@ class Service:
     lead_messages: list[tuple[bytes, bytes | None]] = field(default_factory=list)
     dead_letters: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     lead_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    cipher: FieldCipher = TEST_CIPHER
 
     async def send(self, *envelopes: Envelope[Any]) -> None:
         for envelope in envelopes:
@@ -113,7 +117,7 @@ def _dlq_reader(service: Service, topic: str):
 def build_service(engine: AsyncEngine, **relay_options: Any) -> Service:
     bus = EventBus(_settings())
     relay = OutboxRelay(engine, kafka_publisher(bus), **relay_options)
-    handlers.register(bus, Projector(engine, on_outbox=relay.wake))
+    handlers.register(bus, Projector(engine, cipher=TEST_CIPHER, on_outbox=relay.wake))
     service = Service(engine, bus, relay)
 
     @bus.broker.subscriber("lead.created", group_id="test-lead-reader")
@@ -387,9 +391,15 @@ async def read_state(engine: AsyncEngine, team_id: uuid.UUID) -> dict[str, Any]:
     from leadgen_common.db import schema as s
     from sqlalchemy import select
 
-    async def rows(table: Any, *order: Any, drop: set[str] = _VOLATILE) -> list[dict[str, Any]]:
+    async def rows(
+        table: Any, *order: Any, drop: set[str] = _VOLATILE, reveal: bool = False
+    ) -> list[dict[str, Any]]:
         stmt = select(table).where(table.c.team_id == team_id).order_by(*order)
-        return [_plain(r, drop) for r in (await conn.execute(stmt)).all()]
+        result = (await conn.execute(stmt)).all()
+        if reveal:
+            clear = [SimpleNamespace(_mapping=revealed_values(r._mapping)) for r in result]
+            return [_plain(r, drop) for r in clear]
+        return [_plain(r, drop) for r in result]
 
     async with engine.connect() as conn:
         outbox = (
@@ -406,8 +416,9 @@ async def read_state(engine: AsyncEngine, team_id: uuid.UUID) -> dict[str, Any]:
                 s.campaign_prospects.c.campaign_id,
                 s.campaign_prospects.c.prospect_id,
             ),
-            "prospects": await rows(s.prospects, s.prospects.c.id),
-            "leads": await rows(s.leads, s.leads.c.id),
+            # contact details decrypted: two runs seal the same values under other nonces
+            "prospects": await rows(s.prospects, s.prospects.c.id, reveal=True),
+            "leads": await rows(s.leads, s.leads.c.id, reveal=True),
             "ledger": await rows(
                 s.enrichment_log,
                 s.enrichment_log.c.source_event_id,

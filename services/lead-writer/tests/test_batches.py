@@ -74,7 +74,9 @@ async def test_batches_write_what_one_event_at_a_time_writes(
         await service.relay.relay_once()
         final["one at a time"] = await state(service.engine, campaign.team_id)
     async with open_service() as service:
-        await project_batched(Projector(service.engine), sequence, batch=batch)
+        await project_batched(
+            Projector(service.engine, cipher=service.cipher), sequence, batch=batch
+        )
         await service.relay.relay_once()
         final["batched"] = await state(service.engine, campaign.team_id)
     assert final["batched"] == final["one at a time"]
@@ -84,7 +86,7 @@ async def test_batches_write_what_one_event_at_a_time_writes(
 async def test_duplicates_inside_and_across_batches_count_once(service, campaign, events):
     sequence = events.pipeline(campaign, OUTCOMES)
     topics = by_topic(sequence)
-    projector = Projector(service.engine)
+    projector = Projector(service.engine, cipher=service.cipher)
     await projector.campaign_started(topics["campaign.started"][0])
     discovered = topics["prospect.discovered"]
     # A redelivered event inside the batch, and the first two again in a later batch.
@@ -116,7 +118,7 @@ async def test_duplicates_inside_and_across_batches_count_once(service, campaign
 
 async def test_a_poison_event_rolls_its_whole_batch_back(service, campaign, events):
     topics = by_topic(events.pipeline(campaign, OUTCOMES))
-    projector = Projector(service.engine)
+    projector = Projector(service.engine, cipher=service.cipher)
     good = topics["prospect.discovered"]
     zed = campaign.discovered("zed")
     wrong_id = zed.payload.model_copy(update={"prospect_id": campaign.prospect_id("ann")})
@@ -138,7 +140,7 @@ async def test_batches_of_different_topics_over_the_same_prospects_run_at_once(
     """Sorted by prospect id, concurrent batches lock rows in one order: no deadlock,
     and the counters are exact whichever commits first."""
     topics = by_topic(events.pipeline(campaign, OUTCOMES))
-    projector = Projector(service.engine)
+    projector = Projector(service.engine, cipher=service.cipher)
     await projector.campaign_started(topics["campaign.started"][0])
     for _ in range(3):  # each round redelivers everything, at once, in opposite orders
         await asyncio.wait_for(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import lead_id_for
 from leadgen_common.db import schema as s
+from leadgen_common.testing.pii import revealed
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -81,9 +82,9 @@ async def test_pipeline_projects_prospects_counters_and_one_lead(service, campai
         prospect = (await conn.execute(select(s.prospects).where(s.prospects.c.id == ann))).one()
         [outbox] = (await conn.execute(select(s.outbox))).all()
     assert lead.id == lead_id_for(ann) and lead.source == "auto"
-    assert lead.contact_info == {"email": "ann@acme.example", "email_status": "valid"}
+    assert revealed(lead).contact_info == {"email": "ann@acme.example", "email_status": "valid"}
     assert lead.company_info["employees"] == 120
-    assert prospect.contact_info["email"] == "ann@acme.example"
+    assert revealed(prospect).contact_info["email"] == "ann@acme.example"
     assert prospect.quality_score == 0.7
     assert outbox.key == str(lead.id) and outbox.published_at is None
     payload = outbox.payload["payload"]
@@ -299,6 +300,7 @@ async def test_user_edited_fields_are_never_overwritten(service, campaign):
             )
         ).one()
         lead = (await conn.execute(select(s.outbox.c.payload))).scalar()
+    ann = revealed(ann)
     assert ann.title == "Chief Platform Officer"
     # The provider's verification status was about its own address, not the user's.
     assert ann.contact_info == {"email": "ann.private@example.org"}

@@ -10,20 +10,22 @@ from typing import Any
 
 import pytest
 from leadgen_common.db import schema as s
+from leadgen_common.testing.pii import revealed
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 async def prospect(engine: AsyncEngine, prospect_id: uuid.UUID) -> Any:
+    """The row, its contact details decrypted (and checked to be stored encrypted)."""
     async with engine.connect() as conn:
         query = select(s.prospects).where(s.prospects.c.id == prospect_id)
-        return (await conn.execute(query)).one()
+        return revealed((await conn.execute(query)).one())
 
 
 async def lead_of(engine: AsyncEngine, prospect_id: uuid.UUID) -> Any:
     async with engine.connect() as conn:
         query = select(s.leads).where(s.leads.c.prospect_id == prospect_id)
-        return (await conn.execute(query)).one()
+        return revealed((await conn.execute(query)).one())
 
 
 async def test_an_edit_sets_and_marks_the_fields_and_assigns(service, campaign):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from leadgen_common.crypto import PiiKeySettings
 from leadgen_common.db.engine import database_check, make_engine
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
@@ -19,7 +20,7 @@ from .projector import Projector
 from .relay import OutboxRelay
 
 
-class LeadWriterSettings(ServiceSettings):
+class LeadWriterSettings(ServiceSettings, PiiKeySettings):
     service_name: str = "lead-writer"
     db_pool_size: int = Field(
         default=10, ge=1, description="Connections: one per subscriber, the relay, readiness."
@@ -52,7 +53,8 @@ def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:
         backoff_s=settings.relay_backoff_s,
         max_backoff_s=settings.relay_max_backoff_s,
     )
-    handlers.register(bus, Projector(engine, on_outbox=relay.wake), batch_size=settings.batch_size)
+    projector = Projector(engine, cipher=settings.pii_cipher(), on_outbox=relay.wake)
+    handlers.register(bus, projector, batch_size=settings.batch_size)
     app = create_service_app(
         settings,
         bus,

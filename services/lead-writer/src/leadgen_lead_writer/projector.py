@@ -31,6 +31,7 @@ from leadgen_common.contracts.events import (
     ProspectScored,
     UpdateProspect,
 )
+from leadgen_common.crypto import FieldCipher
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import metrics
@@ -116,8 +117,15 @@ _TALLY: ContextVar[_Tally | None] = ContextVar("lead_writer_tally", default=None
 
 
 class Projector:
-    def __init__(self, engine: AsyncEngine, *, on_outbox: Callable[[], None] = lambda: None):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        cipher: FieldCipher,
+        on_outbox: Callable[[], None] = lambda: None,
+    ):
         self.engine = engine
+        self.cipher = cipher  # contact details are stored encrypted (adapters seal/reveal)
         self.on_outbox = on_outbox  # wakes the relay once a lead's outbox row committed
 
     async def _once(self, envelope: Envelope[Any], effect: Effect) -> None:
@@ -225,6 +233,7 @@ class Projector:
         async def effect(conn: AsyncConnection) -> None:
             await prospects.upsert(
                 conn,
+                self.cipher,
                 prospect_id=found.prospect_id,
                 team_id=envelope.team_id,
                 profile=found.profile,
@@ -264,6 +273,7 @@ class Projector:
         async def effect(conn: AsyncConnection) -> None:
             await prospects.upsert(
                 conn,
+                self.cipher,
                 prospect_id=done.prospect_id,
                 team_id=envelope.team_id,
                 profile=done.profile,
@@ -299,6 +309,7 @@ class Projector:
         async def effect(conn: AsyncConnection) -> LeadSource | None:
             await prospects.upsert(
                 conn,
+                self.cipher,
                 prospect_id=result.prospect_id,
                 team_id=envelope.team_id,
                 profile=result.profile,
@@ -377,7 +388,7 @@ class Projector:
             raise PoisonMessage("contract_violation", str(exc)) from exc
 
         async def effect(conn: AsyncConnection) -> None:
-            row = await prospects.lock_for_edit(conn, pid)
+            row = await prospects.lock_for_edit(conn, self.cipher, pid)
             if row is None:
                 raise PoisonMessage("unknown_prospect", f"no prospect {pid}")
             if row.team_id != envelope.team_id:
@@ -393,7 +404,7 @@ class Projector:
                 values["contact_info"] = edits.contact_after(row.contact_info, edit)
             if edit.assign:
                 values["assignee"] = edit.assignee
-            await prospects.save_edit(conn, pid, values)
+            await prospects.save_edit(conn, self.cipher, pid, row.team_id, values)
             if edit.touches_lead:
                 await self._lead_follows(conn, pid, edit)
 
@@ -403,7 +414,7 @@ class Projector:
     async def _lead_follows(
         self, conn: AsyncConnection, prospect_id: uuid.UUID, edit: edits.Edit
     ) -> None:
-        lead = await leads.lock_of_prospect(conn, prospect_id)
+        lead = await leads.lock_of_prospect(conn, self.cipher, prospect_id)
         if lead is None:
             if edit.lead_status is not None:
                 raise PoisonMessage("no_lead", f"prospect {prospect_id} is not a lead")
@@ -415,7 +426,7 @@ class Projector:
             values["assignee"] = edit.assignee
         if edit.lead_status is not None:
             values["status"] = edit.lead_status
-        await leads.save(conn, lead.id, values)
+        await leads.save(conn, self.cipher, lead, values)
 
     async def _lock_stage(
         self,
@@ -471,14 +482,14 @@ class Projector:
     ) -> LeadSource | None:
         """The lead row and its lead.created outbox row, in the caller's transaction;
         None if the person already is a lead (no second lead, ever)."""
-        prospect = await prospects.load(conn, prospect_id)
+        prospect = await prospects.load(conn, self.cipher, prospect_id)
         try:
             lead = lead_created(
                 prospect, score, campaign_id=campaign_id, source=source, created_at=utcnow()
             )
         except LeadNotBuildable as exc:
             raise PoisonMessage("lead_not_buildable", str(exc)) from exc
-        if not await leads.insert_once(conn, lead_row(lead, prospect)):
+        if not await leads.insert_once(conn, self.cipher, lead_row(lead, prospect)):
             return None
         event = envelope_for(
             lead,
