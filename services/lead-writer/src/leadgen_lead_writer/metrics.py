@@ -18,3 +18,9 @@ RELAY_FAILURES = Counter(
     "leadgen_outbox_relay_failures_total",
     "Relay rounds that failed (broker or database) and were retried with backoff.",
 )
+ERASURES = Counter(
+    "leadgen_prospects_erased_total",
+    "Prospects erased: 'request' (prospect.erase), 'suppressed' (an event of a person their "
+    "team's suppression list names).",
+    ["reason"],
+)

@@ -96,6 +96,11 @@ def scored(stage: Stage, outcome: ScoreOutcome) -> Stage:
     return replace(stage, scored=True, status=advance(stage.status, ProspectStatus(outcome)))
 
 
+def erased(stage: Stage) -> Stage:
+    """The person's data was erased, or may not be stored: terminal, no lead."""
+    return replace(stage, status=advance(stage.status, ProspectStatus.ERASED))
+
+
 def wants_auto_lead(before: Stage, after: Stage, *, auto_convert: bool) -> bool:
     """Scoring just qualified the prospect in an auto-converting campaign."""
     return (

@@ -50,11 +50,16 @@ def outcome_bucket(status: ProspectStatus) -> ScoreOutcome | None:
     """The outcome counter (qualified / review / rejected) a scored prospect is counted in.
 
     A converted prospect counts as qualified, whether scoring or a person qualified it, so
-    qualified + review + rejected == scored holds after every manual decision too."""
+    qualified + review + rejected == scored holds after every manual decision too.
+
+    An erased prospect scored after its erasure (or refused: its team's suppression list
+    names it) counts as rejected: it was never routed. One erased after it was scored
+    keeps the counter it was counted under, since erasure moves no counter and a
+    counter only moves by the change of a row's contribution."""
     if status in (ProspectStatus.QUALIFIED, ProspectStatus.CONVERTED):
         return ScoreOutcome.QUALIFIED
     if status is ProspectStatus.REVIEW:
         return ScoreOutcome.REVIEW
-    if status is ProspectStatus.REJECTED:
+    if status in (ProspectStatus.REJECTED, ProspectStatus.ERASED):
         return ScoreOutcome.REJECTED
     return None
