@@ -5,7 +5,6 @@ killed service restarted."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import signal
 import time
@@ -25,19 +24,15 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from leadgen_common.auth import Role, verify_token
 from leadgen_common.contracts import (
-    Icp,
-    Platform,
     all_topic_names,
     decode,
     encode,
     envelope_for,
     message_key,
-    prospect_id_for,
     team_id_for,
 )
-from leadgen_common.contracts import events as ev
-from leadgen_common.kafka import EventBus
 from leadgen_common.settings import ServiceSettings
+from leadgen_common.testing.e2e import sample_payload, subscriptions
 from leadgen_devstack.commands.dlq import read_all
 from leadgen_devstack.envfile import read_env
 from leadgen_devstack.servers.services import SERVICES
@@ -114,97 +109,6 @@ async def publish(bootstrap: str, topic: str, value: bytes, key: bytes) -> None:
         await producer.send_and_wait(topic, value, key=key)
     finally:
         await producer.stop()
-
-
-def subscriptions(stack: dict[str, str]) -> dict[str, set[tuple[str, str]]]:
-    """topic -> {(service, group)}, read from the services' own code: each app factory is
-    built (nothing starts or connects) while EventBus.subscribe notes what it registers."""
-    found: dict[str, set[tuple[str, str]]] = {}
-    original = EventBus.subscribe
-
-    def noting(self: EventBus, topic: str, *, group_id: str, ack_policy: object) -> object:
-        found.setdefault(topic, set()).add((self.service, group_id))
-        return original(self, topic, group_id=group_id, ack_policy=ack_policy)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(EventBus, "subscribe", noting)
-        for key, value in stack.items():
-            patch.setenv(key, value)
-        for service in SERVICES:
-            patch.setenv("SERVICE_NAME", service.name)
-            importlib.import_module(f"{service.module}.main").create_app()
-    return found
-
-
-def sample_payload(topic: str, campaign_id: uuid.UUID) -> object:
-    """A valid payload for every topic, small enough to cause little downstream work."""
-    prospect_id = prospect_id_for(TEAM_ID, Platform.LINKEDIN, f"devstack-{campaign_id}")
-    profile = ev.ProspectProfile(
-        platform=Platform.LINKEDIN,
-        platform_profile_id=f"devstack-{campaign_id}",
-        profile_url="https://www.linkedin.com/in/devstack-test",
-        name="Devstack Test",
-    )
-    options = ev.CampaignOptions(max_prospects=1)
-    dimension = ev.DimensionScore(score=0.1, reasons=["test"])
-    breakdown = ev.ScoreBreakdown(
-        demographics=dimension,
-        firmographics=dimension,
-        psychographics=dimension,
-        activity=dimension,
-    )
-    common = {"prospect_id": prospect_id, "campaign_id": campaign_id}
-    samples = {
-        "campaign.started": lambda: ev.CampaignStarted(
-            campaign_id=campaign_id,
-            name="devstack",
-            icp_id=uuid.uuid4(),
-            icp=Icp(name="devstack"),
-            platforms=[Platform.LINKEDIN],
-            options=options,
-            requested_by="devstack-test",
-        ),
-        "campaign.control": lambda: ev.ControlCampaign(
-            campaign_id=campaign_id, action=ev.ControlAction.PAUSE, requested_by="devstack-test"
-        ),
-        "campaign.discovery_finished": lambda: ev.DiscoveryFinished(
-            campaign_id=campaign_id, total_discovered=0, platforms={}, reason="exhausted"
-        ),
-        "prospect.discovered": lambda: ev.ProspectDiscovered(
-            **common, rank=0, profile=profile, options=options
-        ),
-        "prospect.enriched": lambda: ev.ProspectEnriched(
-            **common, profile=profile, options=options, enrichment_skipped="auto_enrich_off"
-        ),
-        "prospect.scored": lambda: ev.ProspectScored(
-            **common,
-            icp_match_score=0.1,
-            quality_score=0.1,
-            breakdown=breakdown,
-            outcome=ev.ScoreOutcome.REJECTED,
-            profile=profile,
-            options=options,
-        ),
-        "prospect.reviewed": lambda: ev.ProspectReviewed(
-            **common, decision=ev.ReviewDecision.REJECT, reviewed_by="devstack-test"
-        ),
-        "enrichment.requested": lambda: ev.RequestEnrichment(
-            job_id=uuid.uuid4(), prospect_id=prospect_id
-        ),
-        "audience.lookalike_requested": lambda: ev.RequestLookalike(
-            icp_id=uuid.uuid4(), platforms=[Platform.LINKEDIN], requested_by="devstack-test"
-        ),
-        "prospect.update": lambda: ev.UpdateProspect(
-            prospect_id=prospect_id, requested_by="devstack-test"
-        ),
-        "suppression.add": lambda: ev.AddSuppression(
-            kind="email", value="devstack@example.com", requested_by="devstack-test"
-        ),
-        "prospect.erase": lambda: ev.EraseProspect(
-            prospect_id=prospect_id, requested_by="devstack-test"
-        ),
-    }
-    return samples[topic]()
 
 
 # ---------------------------------------------------------------- readiness and keys
@@ -313,7 +217,10 @@ def test_status_lists_every_process_alive_and_ready(
 # ---------------------------------------------------------------- the real broker
 @pytest.fixture(scope="module")
 def consumers(stack: dict[str, str]) -> dict[str, set[tuple[str, str]]]:
-    table = subscriptions(stack)
+    table: dict[str, set[tuple[str, str]]] = {}
+    # One-at-a-time subscribers only, as this module always had: the batch ones are left out.
+    for topic, service, group in subscriptions(stack, SERVICES, batch=False):
+        table.setdefault(topic, set()).add((service, group))
     consuming = {service for pairs in table.values() for service, _ in pairs}
     assert consuming >= {"discovery", "enrichment", "scoring", "lead-writer"}, table
     return table
@@ -330,7 +237,9 @@ async def test_a_message_reaches_every_consumer_of_its_topic(
     before = await taken(stack, pairs)
     for topic in sorted(consumers):
         envelope = envelope_for(
-            sample_payload(topic, uuid.uuid4()), team_id=TEAM_ID, correlation_id="devstack-test"
+            sample_payload(topic, TEAM_ID, "devstack-test"),
+            team_id=TEAM_ID,
+            correlation_id="devstack-test",
         )
         assert decode(topic, encode(envelope)) == envelope
         await publish(

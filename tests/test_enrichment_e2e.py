@@ -6,90 +6,50 @@ campaign's cost equals the sum of its ledger rows."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 import uuid
 from decimal import Decimal
 
 import asyncpg
-import httpx
 import pytest
-from leadgen_common.samples import sample_icp_path
+from leadgen_common.testing.e2e import Api, wait_for
 
 pytestmark = pytest.mark.stack
 
 USER_EMAIL = "kept.by.the.user@edited.example"
 
 
-class Client:
-    """The gateway as a user of one team sees it (only what this test calls)."""
-
-    def __init__(self, base: str, token: str) -> None:
-        self.http = httpx.AsyncClient(
-            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    async def call(self, method: str, path: str, status: int = 200, **kw) -> dict:
-        response = await self.http.request(method, path, **kw)
-        assert response.status_code == status, (path, response.status_code, response.text)
-        return response.json()
-
-    async def prospects(self, campaign_id: str) -> dict[str, dict]:
-        page = await self.call(
-            "GET", f"/prospecting/campaigns/{campaign_id}/prospects", params={"limit": 200}
-        )
-        assert page["nextCursor"] is None  # a small campaign: one page
-        return {item["id"]: item for item in page["items"]}
-
-
-async def wait_for(check, seconds: float):
-    deadline = time.monotonic() + seconds
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"not so within {seconds} s"
-        await asyncio.sleep(0.3)
-
-
 async def test_batch_enrichment_of_an_unenriched_campaign(stack, mint_token):
-    api = Client(stack["GATEWAY_URL"], mint_token("e2e-enrich", "admin"))
-    icp = await api.call("POST", "/icps", 201, json=json.loads(sample_icp_path().read_text()))
-    body = {
-        "icpId": icp["id"],
-        "name": "enrich later",
-        "platforms": ["linkedin"],
-        "options": {"maxProspects": 20, "autoEnrich": False, "autoConvert": False},
-    }
-    campaign_id = (await api.call("POST", "/prospecting/campaigns", 202, json=body))["campaignId"]
+    api = Api(stack["GATEWAY_URL"], mint_token("e2e-enrich", "admin"))
+    campaign_id = await api.start_campaign(
+        20, name="enrich later", autoEnrich=False, autoConvert=False
+    )
 
-    async def completed():
-        campaign = await api.call("GET", f"/prospecting/campaigns/{campaign_id}")
-        assert campaign["status"] in {"running", "completed"}, campaign
-        return campaign if campaign["status"] == "completed" else None
+    async def prospects() -> dict[str, dict]:
+        items = await api.items(f"/prospecting/campaigns/{campaign_id}/prospects")
+        return {item["id"]: item for item in items}
 
-    before = await wait_for(completed, seconds=60)
+    before = await api.wait_completed(campaign_id, seconds=60)
     assert before["cost"]["total"] == 0
-    listed = await api.prospects(campaign_id)
+    listed = await prospects()
     assert len(listed) == 20
     assert {p["enrichmentSkipped"] for p in listed.values()} == {"auto_enrich_off"}
     chosen = sorted(listed)[:5]
     assert all(listed[pid]["email"] is None for pid in chosen)
 
     edited = chosen[0]  # the user's email must survive the enrichment
-    await api.call("PATCH", f"/prospects/{edited}", 202, json={"email": USER_EMAIL})
+    await api.ok("PATCH", f"/prospects/{edited}", 202, json={"email": USER_EMAIL})
 
     async def edit_projected():
-        return (await api.prospects(campaign_id))[edited]["email"] == USER_EMAIL
+        return (await prospects())[edited]["email"] == USER_EMAIL
 
     await wait_for(edit_projected, seconds=20)
 
-    job = await api.call("POST", "/enrichment/batch", 202, json={"prospectIds": chosen})
+    job = await api.ok("POST", "/enrichment/batch", 202, json={"prospectIds": chosen})
     assert (job["total"], job["status"]) == (5, "queued")
 
     async def job_completed():
-        state = await api.call("GET", f"/enrichment/jobs/{job['jobId']}")
+        state = await api.ok("GET", f"/enrichment/jobs/{job['jobId']}")
         return state if state["status"] == "completed" else None
 
     state = await wait_for(job_completed, seconds=30)
@@ -97,7 +57,7 @@ async def test_batch_enrichment_of_an_unenriched_campaign(stack, mint_token):
     assert state["done"] + state["failed"] == 5
     assert state["done"] == 5, state  # the sandbox answers every lookup by default
 
-    other = Client(stack["GATEWAY_URL"], mint_token("e2e-enrich-other", "admin"))
+    other = Api(stack["GATEWAY_URL"], mint_token("e2e-enrich-other", "admin"))
     response = await other.http.get(f"/enrichment/jobs/{job['jobId']}")
     assert response.status_code == 404
 
@@ -135,12 +95,12 @@ async def test_batch_enrichment_of_an_unenriched_campaign(stack, mint_token):
         await conn.close()
     assert prospects_logged == 5  # only the chosen ones called providers
     assert ledger > 0
-    after = await api.call("GET", f"/prospecting/campaigns/{campaign_id}")
+    after = await api.campaign(campaign_id)
     assert Decimal(str(after["cost"]["total"])) == ledger
     assert after["status"] == "completed"
     assert after["progress"]["enriched"] == 20  # counted once, by the campaign flow
 
-    listed = await api.prospects(campaign_id)
+    listed = await prospects()
     assert listed[edited]["email"] == USER_EMAIL
     assert sum(listed[pid]["email"] is not None for pid in chosen) >= 2
     assert all(listed[pid]["email"] is None for pid in listed if pid not in chosen)

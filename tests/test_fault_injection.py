@@ -33,8 +33,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from leadgen_common.contracts import all_topic_names
-from leadgen_common.testing.e2e import Api, read_topic
+from leadgen_common.testing.e2e import Api, read_topic, subscriptions
 from leadgen_devstack.envfile import read_env
+from leadgen_devstack.servers.services import SERVICES
 
 pytestmark = pytest.mark.stack
 
@@ -45,25 +46,6 @@ PLATFORMS = ("linkedin", "facebook", "twitter")
 #: so killing it kills the relay too).
 VICTIMS = ("discovery", "enrichment", "scoring", "lead-writer")
 TERMINAL = {"converted", "review", "rejected"}
-#: Each consumer group and the topics it consumes (see each service's handlers.py).
-SUBSCRIPTIONS = {
-    "discovery": ("campaign.started", "campaign.control", "audience.lookalike_requested"),
-    "enrichment": ("prospect.discovered", "campaign.control", "enrichment.requested"),
-    "scoring": ("campaign.started", "prospect.enriched", "prospect.erase"),
-    **{
-        f"lead-writer.{topic}": (topic,)
-        for topic in (
-            "campaign.started",
-            "campaign.control",
-            "campaign.discovery_finished",
-            "prospect.discovered",
-            "prospect.enriched",
-            "prospect.scored",
-            "prospect.reviewed",
-            "prospect.update",
-        )
-    },
-}
 #: The stack under test: 10% of provider calls fail (1 in 5 of them a timeout, held 1 s
 #: then 504), services retry fast.
 FAULT_ENV = {
@@ -186,19 +168,20 @@ async def _rows(admin_url: str, campaign_id: str) -> dict[str, Any]:
         await conn.close()
 
 
-async def _lag(bootstrap: str) -> dict[str, int]:
-    """Unconsumed records per group (committed offset against the end of each partition;
-    a group that consumes a topic with records but committed nothing counts them all)."""
+async def _lag(bootstrap: str, subscribers: set[tuple[str, str, str]]) -> dict[str, int]:
+    """Unconsumed records per group of ``subscribers`` (topic, service, group): committed
+    offset against the end of each partition; a group that consumes a topic with records
+    but committed nothing counts them all."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:
         lag: dict[str, int] = {}
-        for group, topics in SUBSCRIPTIONS.items():
+        for group in sorted({group for _, _, group in subscribers}):
             partitions = [
                 TopicPartition(topic, p)
-                for topic in topics
+                for topic in sorted({t for t, _, g in subscribers if g == group})
                 for p in sorted(consumer.partitions_for_topic(topic) or ())
             ]
             committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
@@ -250,10 +233,12 @@ async def test_a_campaign_survives_kills_a_postgres_restart_and_failing_provider
     assert len(chaos.kills) >= 3 and chaos.postgres_restarts == 1, chaos.kills
     assert {name for name, *_ in chaos.kills} >= set(VICTIMS) - {"discovery"}
 
-    # Every consumer group catches up: nothing left unconsumed.
+    # Every consumer group (as the services' code subscribes them) catches up: nothing
+    # left unconsumed.
     bootstrap = stack["KAFKA_BOOTSTRAP_SERVERS"]
+    registered = subscriptions(stack, SERVICES)
     deadline = time.monotonic() + 60
-    while any((lag := await _lag(bootstrap)).values()):
+    while any((lag := await _lag(bootstrap, registered)).values()):
         assert time.monotonic() < deadline, f"records left unconsumed: {lag}"
         await asyncio.sleep(1)
 

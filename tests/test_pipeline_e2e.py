@@ -6,91 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 from collections import Counter
 
 import asyncpg
-import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from leadgen_common.samples import sample_icp_path
+from leadgen_common.testing.e2e import Api, read_topic
 
 pytestmark = pytest.mark.stack
 
-SAMPLE_ICP = json.loads(sample_icp_path().read_text())
 TERMINAL_PROSPECT = {"review", "rejected", "converted", "qualified", "erased"}
-
-
-class Api:
-    def __init__(self, base: str, token: str) -> None:
-        self.http = httpx.AsyncClient(
-            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    async def ok(self, method: str, path: str, status: int = 200, **kw) -> dict:
-        response = await self.http.request(method, path, **kw)
-        assert response.status_code == status, (method, path, response.status_code, response.text)
-        return response.json()
-
-    async def pages(self, path: str, **params) -> list[dict]:
-        items, cursor = [], None
-        while True:
-            query = {**params, "limit": 200, **({"cursor": cursor} if cursor else {})}
-            page = await self.ok("GET", path, params=query)
-            items += page["items"]
-            cursor = page.get("nextCursor")
-            if not cursor:
-                return items
-
-    async def start_campaign(self, max_prospects: int, **options) -> str:
-        icp = await self.ok("POST", "/icps", 201, json=SAMPLE_ICP)
-        body = {
-            "icpId": icp["id"], "name": "e2e", "platforms": ["linkedin"],
-            "options": {"maxProspects": max_prospects, "autoConvert": True, **options},
-        }
-        started = await self.ok("POST", "/prospecting/campaigns", 202, json=body)
-        assert started["status"] == "running"
-        return started["campaignId"]
-
-    async def wait_status(self, campaign_id: str, statuses: set[str], seconds: float = 300):
-        deadline = time.monotonic() + seconds
-        while True:
-            campaign = await self.ok("GET", f"/prospecting/campaigns/{campaign_id}")
-            if campaign["status"] in statuses:
-                return campaign
-            assert time.monotonic() < deadline, f"campaign stuck: {campaign}"
-            await asyncio.sleep(0.5)
-
-
-async def lead_created_events(bootstrap: str) -> list:
-    """Everything on lead.created from the beginning, read by an independent consumer."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition("lead.created", p)
-                      for p in consumer.partitions_for_topic("lead.created") or ()]
-        if not partitions:
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - metadata refresh
-            partitions = [TopicPartition("lead.created", p)
-                          for p in consumer.partitions_for_topic("lead.created")]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records = []
-        while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
-            batch = await consumer.getmany(timeout_ms=1000)
-            for messages in batch.values():
-                records += messages
-        return records
-    finally:
-        await consumer.stop()
 
 
 async def run_and_check_campaign(stack: dict, token: str, max_prospects: int) -> dict:
     api = Api(stack["GATEWAY_URL"], token)
     campaign_id = await api.start_campaign(max_prospects)
-    campaign = await api.wait_status(campaign_id, {"completed", "failed", "cancelled"})
+    campaign = await api.wait_status(campaign_id)
     assert campaign["status"] == "completed", campaign
     progress = campaign["progress"]
 
@@ -106,12 +37,19 @@ async def run_and_check_campaign(stack: dict, token: str, max_prospects: int) ->
     assert progress["qualified"] == progress["converted"]
     assert len(leads) > 0, "the sample ICP should produce some leads"
     for p in prospects:
-        assert set(p["breakdown"]) == {"demographics", "firmographics", "psychographics",
-                                       "activity"}
+        assert set(p["breakdown"]) == {
+            "demographics",
+            "firmographics",
+            "psychographics",
+            "activity",
+        }
         assert all(dim["reasons"] for dim in p["breakdown"].values())
 
-    records = [r for r in await lead_created_events(stack["KAFKA_BOOTSTRAP_SERVERS"])
-               if json.loads(r.value)["campaign_id"] == campaign_id]
+    records = [
+        r
+        for r in await read_topic(stack["KAFKA_BOOTSTRAP_SERVERS"], "lead.created")
+        if json.loads(r.value)["campaign_id"] == campaign_id
+    ]
     event_ids = {json.loads(r.value)["event_id"] for r in records}
     lead_ids_in_events = Counter(json.loads(r.value)["payload"]["lead_id"] for r in records)
     ids_per_lead: dict[str, set] = {}
@@ -159,30 +97,30 @@ def found(campaign: dict) -> int:
 async def test_pause_holds_resume_completes_cancel_stops(stack, mint_token):
     api = Api(stack["GATEWAY_URL"], mint_token("e2e-control", "admin"))
     campaign_id = await api.start_campaign(1000, autoEnrich=False)
-    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
-                 json={"status": "paused"})
+    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202, json={"status": "paused"})
     paused = await api.wait_status(campaign_id, {"paused"}, seconds=30)
     await asyncio.sleep(2)  # the page in flight when the pause arrived lands
-    held = found(await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))
+    held = found(await api.campaign(campaign_id))
     await asyncio.sleep(3)
-    still = found(await api.ok("GET", f"/prospecting/campaigns/{campaign_id}"))
+    still = found(await api.campaign(campaign_id))
     assert still == held < 1000, (paused, held, still)
 
-    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202,
-                 json={"status": "running"})
+    await api.ok("PATCH", f"/prospecting/campaigns/{campaign_id}", 202, json={"status": "running"})
     done = await api.wait_status(campaign_id, {"completed"}, seconds=300)
     assert done["progress"]["discovered"] == found(done) == 1000
 
     cancelled_id = await api.start_campaign(5000, autoEnrich=False)
-    await api.ok("PATCH", f"/prospecting/campaigns/{cancelled_id}", 202,
-                 json={"status": "cancelled"})
+    await api.ok(
+        "PATCH", f"/prospecting/campaigns/{cancelled_id}", 202, json={"status": "cancelled"}
+    )
     await api.wait_status(cancelled_id, {"cancelled"}, seconds=60)
     await asyncio.sleep(2)  # the page in flight when the cancel arrived lands
-    stopped = found(await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}"))
+    stopped = found(await api.campaign(cancelled_id))
     await asyncio.sleep(3)
-    after = await api.ok("GET", f"/prospecting/campaigns/{cancelled_id}")
+    after = await api.campaign(cancelled_id)
     assert after["status"] == "cancelled"
     assert found(after) == stopped < 5000
-    response = await api.http.patch(f"/prospecting/campaigns/{cancelled_id}",
-                                     json={"status": "running"})
+    response = await api.http.patch(
+        f"/prospecting/campaigns/{cancelled_id}", json={"status": "running"}
+    )
     assert response.status_code == 409

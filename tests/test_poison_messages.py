@@ -6,7 +6,7 @@ every consumer must commit past it, and a normal campaign must still complete.
 
 Which (topic, service, group) consume is read from the running services' own
 ``/metrics`` (every subscriber's counter exists from the start), checked against the
-subscribers docs/architecture.md names, so a consumer added later is poisoned too."""
+subscribers the services' code registers, so a consumer added later is poisoned too."""
 
 from __future__ import annotations
 
@@ -17,25 +17,15 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from leadgen_common.contracts import (
-    Icp,
-    Platform,
-    encode,
-    envelope_for,
-    lead_id_for,
-    prospect_id_for,
-    team_id_for,
-)
-from leadgen_common.contracts import events as ev
+from leadgen_common.contracts import encode, envelope_for, team_id_for
 from leadgen_common.settings import ServiceSettings
+from leadgen_common.testing.e2e import sample_payload, subscriptions
 from leadgen_devstack.servers.services import SERVICES
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -43,132 +33,16 @@ pytestmark = pytest.mark.stack
 
 TEAM_ID = team_id_for("poison-tests")
 POISON_HEADER = "x-test-poison"
-#: Subscribers docs/architecture.md lists; the stack may have more, never fewer.
-DOCUMENTED = {
-    ("campaign.started", "discovery", "discovery"),
-    ("campaign.control", "discovery", "discovery"),
-    ("audience.lookalike_requested", "discovery", "discovery"),
-    ("prospect.discovered", "enrichment", "enrichment"),
-    ("campaign.control", "enrichment", "enrichment"),
-    ("campaign.started", "scoring", "scoring"),
-    ("prospect.enriched", "scoring", "scoring"),
-    ("prospect.erase", "scoring", "scoring"),
-    *(
-        (topic, "lead-writer", f"lead-writer.{topic}")
-        for topic in (
-            "campaign.started",
-            "campaign.control",
-            "campaign.discovery_finished",
-            "prospect.discovered",
-            "prospect.enriched",
-            "prospect.scored",
-            "prospect.reviewed",
-        )
-    ),
-}
+CONSUMER_SERVICES = {"discovery", "enrichment", "scoring", "lead-writer"}
 LARGE_BYTES = 900 * 1024
 #: What every consumer may take (ServiceSettings defaults; the dev stack keeps them).
 DEFAULTS = ServiceSettings()
 
 
 # ---------------------------------------------------------------- the poison
-def valid_payload(topic: str) -> Any:
-    """A valid payload per topic, about nobody the pipeline knows."""
-    campaign_id, prospect_id = uuid.uuid4(), prospect_id_for(TEAM_ID, "linkedin", "poison")
-    profile = ev.ProspectProfile(
-        platform=Platform.LINKEDIN,
-        platform_profile_id="poison",
-        profile_url="https://www.linkedin.com/in/poison",
-        name="Poison Test",
-    )
-    options = ev.CampaignOptions(max_prospects=1)
-    dimension = ev.DimensionScore(score=0.1, reasons=["test"])
-    breakdown = ev.ScoreBreakdown(
-        demographics=dimension,
-        firmographics=dimension,
-        psychographics=dimension,
-        activity=dimension,
-    )
-    ids = {"prospect_id": prospect_id, "campaign_id": campaign_id}
-    samples: dict[str, Callable[[], Any]] = {
-        "campaign.started": lambda: ev.CampaignStarted(
-            campaign_id=campaign_id,
-            name="poison",
-            icp_id=uuid.uuid4(),
-            icp=Icp(name="poison"),
-            platforms=[Platform.LINKEDIN],
-            options=options,
-            requested_by="poison",
-        ),
-        "campaign.control": lambda: ev.ControlCampaign(
-            campaign_id=campaign_id, action=ev.ControlAction.PAUSE, requested_by="poison"
-        ),
-        "campaign.discovery_finished": lambda: ev.DiscoveryFinished(
-            campaign_id=campaign_id, total_discovered=0, platforms={}, reason="exhausted"
-        ),
-        "prospect.discovered": lambda: ev.ProspectDiscovered(
-            **ids, rank=0, profile=profile, options=options
-        ),
-        "prospect.enriched": lambda: ev.ProspectEnriched(
-            **ids,
-            profile=profile,
-            options=options,
-            provider_calls=[
-                ev.ProviderCall(
-                    provider="clearbit",
-                    operation="company",
-                    status="success",
-                    cost=Decimal("0.1"),
-                    latency_ms=1.0,
-                )
-            ],
-        ),
-        "prospect.scored": lambda: ev.ProspectScored(
-            **ids,
-            icp_match_score=0.1,
-            quality_score=0.1,
-            breakdown=breakdown,
-            outcome=ev.ScoreOutcome.REJECTED,
-            profile=profile,
-            options=options,
-        ),
-        "prospect.reviewed": lambda: ev.ProspectReviewed(
-            **ids, decision=ev.ReviewDecision.REJECT, reviewed_by="poison"
-        ),
-        "enrichment.requested": lambda: ev.RequestEnrichment(
-            job_id=uuid.uuid4(), prospect_id=prospect_id
-        ),
-        "audience.lookalike_requested": lambda: ev.RequestLookalike(
-            icp_id=uuid.uuid4(), platforms=[Platform.LINKEDIN], requested_by="poison"
-        ),
-        "prospect.update": lambda: ev.UpdateProspect(
-            prospect_id=prospect_id, assignee="poison", requested_by="poison"
-        ),
-        "suppression.add": lambda: ev.AddSuppression(
-            kind="email", value="poison@example.com", requested_by="poison"
-        ),
-        "prospect.erase": lambda: ev.EraseProspect(prospect_id=prospect_id, requested_by="poison"),
-        "prospect.erased": lambda: ev.ProspectErased(
-            prospect_id=prospect_id, erased_at=datetime.now(UTC)
-        ),
-        "lead.created": lambda: ev.LeadCreated(
-            lead_id=lead_id_for(prospect_id),
-            **ids,
-            source="auto",
-            platform=Platform.LINKEDIN,
-            profile_url=profile.profile_url,
-            name=profile.name,
-            icp_match_score=0.9,
-            quality_score=0.5,
-            breakdown=breakdown,
-            created_at=datetime.now(UTC),
-        ),
-    }
-    return samples[topic]()
-
-
 def valid_raw(topic: str) -> dict[str, Any]:
-    envelope = envelope_for(valid_payload(topic), team_id=TEAM_ID, correlation_id="poison")
+    payload = sample_payload(topic, TEAM_ID, "poison")
+    envelope = envelope_for(payload, team_id=TEAM_ID, correlation_id="poison")
     return json.loads(encode(envelope))
 
 
@@ -315,7 +189,9 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_consumers_go_
 ) -> None:
     bootstrap = stack["KAFKA_BOOTSTRAP_SERVERS"]
     consuming = await subscribers(stack)
-    assert consuming >= DOCUMENTED, f"subscribers missing: {DOCUMENTED - consuming}"
+    registered = subscriptions(stack, SERVICES)
+    assert {service for _, service, _ in registered} >= CONSUMER_SERVICES, registered
+    assert consuming >= registered, f"subscribers missing: {registered - consuming}"
     groups_of: dict[str, set[tuple[str, str]]] = {}
     for topic, service, group in consuming:
         groups_of.setdefault(topic, set()).add((service, group))
