@@ -2,7 +2,8 @@
 (cache, index, budgets, limiter) and a real Postgres (the hashed suppression list, read as
 the enrichment role): a suppressed person costs nothing and is published withheld; one
 whose found email is suppressed is withheld and their cached answers deleted; a
-prospect.erase deletes the person's cached answers and only theirs."""
+prospect.erase (or lead-writer's prospect.erased) deletes the person's cached answers and
+only theirs."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
-from leadgen_common.contracts import envelope_for, prospect_id_for
+from leadgen_common.contracts import envelope_for, prospect_id_for, utcnow
 from leadgen_common.contracts.events import (
     CampaignOptions,
     EraseProspect,
     ProspectDiscovered,
+    ProspectErased,
     ProspectProfile,
 )
 from leadgen_common.db.engine import make_engine
@@ -162,7 +164,12 @@ async def test_a_found_email_on_the_list_withholds_the_person_and_forgets_their_
     assert not await redis.exists(index_key(str(team), prospect.prospect_id))
 
 
-async def test_prospect_erase_deletes_the_persons_cached_answers_only(enricher, population, redis):
+@pytest.mark.parametrize("topic", ["prospect.erase", "prospect.erased"])
+async def test_an_erasure_deletes_the_persons_cached_answers_only(
+    enricher, population, redis, topic
+):
+    """The command, or lead-writer's confirmation (it also erases people their team's
+    suppression list names, which no command names)."""
     team = uuid.uuid4()
     ann, bob = discovered(team, population.person(7)), discovered(team, population.person(8))
     found = [await enricher.enrich(p, team) for p in (ann, bob)]
@@ -172,11 +179,11 @@ async def test_prospect_erase_deletes_the_persons_cached_answers_only(enricher, 
 
     bus = EventBus(EnrichmentSettings(service_name="enrichment", handler_retries=0))
     handlers.register(bus, enricher)
-    erase = envelope_for(
-        EraseProspect(prospect_id=ann.prospect_id, requested_by="admin"),
-        team_id=team,
-        correlation_id="erase-1",
-    )
+    payload = {
+        "prospect.erase": EraseProspect(prospect_id=ann.prospect_id, requested_by="admin"),
+        "prospect.erased": ProspectErased(prospect_id=ann.prospect_id, erased_at=utcnow()),
+    }[topic]
+    erase = envelope_for(payload, team_id=team, correlation_id="erase-1")
     async with TestKafkaBroker(bus.broker):
         await bus.publish(erase)
         await bus.publish(erase)  # redelivered: nothing more to do, no error

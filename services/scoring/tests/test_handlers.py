@@ -18,11 +18,13 @@ from leadgen_common.contracts import (
     envelope_for,
     prospect_id_for,
     team_id_for,
+    utcnow,
 )
 from leadgen_common.contracts.events import (
     CampaignStarted,
     EraseProspect,
     ProspectEnriched,
+    ProspectErased,
     ScoreOutcome,
 )
 from leadgen_common.kafka import EventBus
@@ -339,12 +341,19 @@ async def test_an_unknown_campaign_in_a_batch_does_not_hold_the_others_back(
     assert decode("prospect.enriched", body).payload.prospect_id == orphan.prospect_id
 
 
-async def test_erasing_a_prospect_forgets_its_vector(harness, sample_icp, prospects):
+@pytest.mark.parametrize("topic", ["prospect.erase", "prospect.erased"])
+async def test_erasing_a_prospect_forgets_its_vector(harness, sample_icp, prospects, topic):
+    """The command, or lead-writer's confirmation (it also erases people their team's
+    suppression list names, which no command names)."""
     campaign_id = uuid.uuid4()
     prospect = enriched(campaign_id, prospects["partial"])
+    erasure = {
+        "prospect.erase": EraseProspect(prospect_id=prospect.prospect_id, requested_by="dpo"),
+        "prospect.erased": ProspectErased(prospect_id=prospect.prospect_id, erased_at=utcnow()),
+    }[topic]
     async with TestKafkaBroker(harness.bus.broker):
         await harness.send(started(campaign_id, sample_icp))
         await harness.send(prospect)
         assert (TEAM, prospect.prospect_id) in harness.vectors.prospects
-        await harness.send(EraseProspect(prospect_id=prospect.prospect_id, requested_by="dpo"))
+        await harness.send(erasure)
     assert harness.vectors.prospects == {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from faststream import AckPolicy
 from leadgen_common.contracts import Envelope, reaction_to
-from leadgen_common.contracts.events import ControlAction, EraseProspect
+from leadgen_common.contracts.events import ControlAction, EraseProspect, ProspectErased
 from leadgen_common.kafka import EventBus
 
 from .enrich import Enricher
@@ -51,13 +51,22 @@ def register(
         pairs = zip(envelopes, enriched, strict=True)
         await asyncio.gather(*(bus.publish(reaction_to(e, done)) for e, done in pairs))
 
+    async def forget(envelope: Envelope[Any]) -> None:
+        forgotten = await enricher.cache.forget(str(envelope.team_id), envelope.payload.prospect_id)
+        logger.info("erasure: %d cached answers deleted", forgotten)
+
     @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_prospect_erase(envelope: Envelope[EraseProspect]) -> None:
         """Delete the provider answers cached about the person (their identity's and their
         emails' entries; the company's stay: they are not about the person). Idempotent;
         Redis unreachable raises, and the bus retries."""
-        forgotten = await enricher.cache.forget(str(envelope.team_id), envelope.payload.prospect_id)
-        logger.info("erasure: %d cached answers deleted", forgotten)
+        await forget(envelope)
+
+    @bus.subscribe("prospect.erased", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_prospect_erased(envelope: Envelope[ProspectErased]) -> None:
+        """lead-writer erased the person (on request, or because their team's suppression
+        list names them and no request reached enrichment): the same."""
+        await forget(envelope)
 
     @bus.subscribe("campaign.control", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_campaign_control(envelope: Envelope[Any]) -> None:

@@ -4,7 +4,7 @@ campaign.started -> keep the campaign's ICP snapshot and store its ICP vector.
 prospect.enriched, in batches -> embed the profile texts together, store their vectors,
 score each against its campaign's ICP (explicit rules + semantic similarity) -> publish
 prospect.scored.
-prospect.erase -> forget the person's vectors.
+prospect.erase, and lead-writer's prospect.erased -> forget the person's vectors.
 
 Idempotency: scoring is a pure function of the incoming event and the campaign's ICP
 snapshot, so a redelivered prospect.enriched publishes an equal ProspectScored again —
@@ -29,6 +29,7 @@ from leadgen_common.contracts.events import (
     CampaignStarted,
     EraseProspect,
     ProspectEnriched,
+    ProspectErased,
     ProspectScored,
 )
 from leadgen_common.kafka import EventBus
@@ -150,4 +151,10 @@ def register(
     @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_prospect_erase(envelope: Envelope[EraseProspect]) -> None:
         """Forget the person's vectors (every embedding model's)."""
+        await semantics.forget(envelope.team_id, envelope.payload.prospect_id)
+
+    @bus.subscribe("prospect.erased", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_prospect_erased(envelope: Envelope[ProspectErased]) -> None:
+        """lead-writer erased the person (on request, or because their team's suppression
+        list names them and no request reached scoring): forget the vectors too."""
         await semantics.forget(envelope.team_id, envelope.payload.prospect_id)
