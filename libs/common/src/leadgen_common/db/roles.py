@@ -3,6 +3,10 @@
 The migrations create the roles (without passwords) and grant each one write access to
 the tables its service owns and read access to the rest. Passwords are an operator's or
 the dev stack's business: ``set_role_passwords`` sets them.
+
+Every tenant table has forced row-level security (revision 0008, ``tenancy``): the
+gateway's role and ``leadgen_app`` see and write only the rows of the team their
+transaction set (``leadgen.team_id``), none without one; the pipeline roles see every team.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ SERVICE_ROLES: dict[str, str] = {
     SCORING: "leadgen_scoring",
     LEAD_WRITER: "leadgen_lead_writer",
 }
-#: Reads every table, writes none (DATABASE_URL of tools, consoles, reports).
+#: Reads every table, writes none (DATABASE_URL of tools, consoles, reports); in tenant
+#: tables only the rows of the team set with ``SET LOCAL leadgen.team_id``.
 APP_ROLE = "leadgen_app"
 ALL_ROLES: tuple[str, ...] = (*SERVICE_ROLES.values(), APP_ROLE)
 
