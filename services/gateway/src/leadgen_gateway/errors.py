@@ -30,6 +30,7 @@ class ApiError(Exception):
         message: str,
         field: str | None = None,
         errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -37,6 +38,7 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.errors = errors
+        self.headers = headers
 
 
 def not_found(kind: str, field: str | None = None) -> ApiError:
@@ -129,7 +131,8 @@ _HTTP_CODES = {
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        headers.update(exc.headers or {})
         return JSONResponse(
             status_code=exc.status,
             content=_body(exc.code, exc.message, exc.field, exc.errors),

@@ -34,6 +34,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
         404: "No such resource in the caller's team.",
         409: "The resource is not in a state that allows this.",
         422: "Invalid input; `errors` lists every bad field.",
+        429: "Too many requests from this principal: retry after `Retry-After` seconds.",
         503: "The event broker did not take the command; nothing changed.",
     }
     return {s: {"model": ErrorBody, "description": described[s]} for s in statuses}
