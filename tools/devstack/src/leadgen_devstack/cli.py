@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .commands import dlq, down, keys, run, status, token, up
+from .commands import dlq, down, keys, retention, run, status, token, up
 
 #: Each module registers its verb(s) with ``register(subparsers)``.
-VERBS = (up, down, status, token, dlq, keys, run)
+VERBS = (up, down, status, token, dlq, keys, retention, run)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,7 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
     from leadgen_enrichment.settings import EnrichmentSettings
     from leadgen_gateway.settings import GatewaySettings
     from leadgen_lead_writer.main import LeadWriterSettings
+    from leadgen_lead_writer.retention import RetentionSettings
     from leadgen_scoring.main import ScoringSettings
 
     from .sandbox.settings import SandboxSettings
@@ -42,6 +43,8 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
         ("enrichment", EnrichmentSettings, shared),
         ("scoring", ScoringSettings, shared),
         ("lead-writer", LeadWriterSettings, shared),
+        ("lead-writer's retention job (`leadgen retention run`, the retention CronJob)",
+         RetentionSettings, shared),
         ("sandbox provider server", SandboxSettings, {"http_host", "http_port", "log_level"}),
         ("dev stack (`leadgen up`)", DevstackSettings, set()),
     ]
