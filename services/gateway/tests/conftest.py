@@ -5,6 +5,7 @@ helpers."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from leadgen_common.db.schema import (
 from leadgen_common.kafka import EventBus
 from leadgen_common.samples import sample_icp_path
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.pii import TEST_CIPHER, TEST_KID
 from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
 from sqlalchemy import Table, select
@@ -73,9 +75,21 @@ async def gateway_engine(db_urls: dict[str, str]) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+#: The personal-data keys of the test app: the session's test key (leadgen_common.testing.pii),
+#: which the seeds below use to store contact details as lead-writer does, encrypted.
+PII_KEYS = {
+    kid: base64.b64encode(key).decode() for kid, key in TEST_CIPHER.source.keyring().keys.items()
+}
+
+
 @pytest.fixture(scope="session")
 def settings() -> GatewaySettings:
-    return GatewaySettings(environment="test", kafka_bootstrap_servers="127.0.0.1:1")
+    return GatewaySettings(
+        environment="test",
+        kafka_bootstrap_servers="127.0.0.1:1",
+        pii_keys=json.dumps(PII_KEYS),
+        pii_key_id=TEST_KID,
+    )
 
 
 @dataclass
@@ -121,6 +135,13 @@ async def api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> AsyncIt
 def team() -> str:
     """A team of its own for each test: tests see only their own data, as tenants do."""
     return f"team-{uuid.uuid4().hex[:12]}"
+
+
+def sealed_contact(team_id: uuid.UUID, prospect_id: uuid.UUID, **values: str) -> dict[str, Any]:
+    """contact_info as lead-writer stores it: email and phone encrypted for the person."""
+    return TEST_CIPHER.seal_fields(
+        values, ("email", "phone"), team_id=team_id, prospect_id=prospect_id
+    )
 
 
 class Seed:
@@ -176,7 +197,9 @@ class Seed:
                     platform=platform,
                     platform_profile_id=profile_id,
                     profile_url=f"https://www.linkedin.com/in/{profile_id}",
-                    contact_info={} if erased else {"email": f"{profile_id}@acme.io"},
+                    contact_info={}
+                    if erased
+                    else sealed_contact(team_id, prospect_id, email=f"{profile_id}@acme.io"),
                     erased_at=datetime.now(UTC) if erased else None,
                     **person,
                 )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from leadgen_common.contracts import team_id_for
 from leadgen_common.db.schema import audit_log, prospects
+from leadgen_common.testing.pii import TEST_CIPHER
 from sqlalchemy import update
 
 CAMPAIGNS = "/api/v1/prospecting/campaigns"
@@ -176,7 +177,12 @@ async def test_the_listing_shows_contact_fields_marks_and_assignee(
             update(prospects)
             .where(prospects.c.id == pid)
             .values(
-                contact_info={"email": "ann@private.example", "phone": "+1 555 0100"},
+                contact_info=TEST_CIPHER.seal_fields(  # encrypted, as lead-writer stores it
+                    {"email": "ann@private.example", "phone": "+1 555 0100"},
+                    ("email", "phone"),
+                    team_id=team_id_for(team),
+                    prospect_id=pid,
+                ),
                 edited_fields=["company_name", "email", "phone"],
                 assignee="rep-7",
             )

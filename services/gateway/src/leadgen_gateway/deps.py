@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from leadgen_common.auth import InvalidToken, Principal, verify_token
+from leadgen_common.crypto import FieldCipher
 from leadgen_common.kafka import EventBus
 
 from .adapters.database import Database
@@ -28,6 +29,7 @@ class Gateway:
     bus: EventBus
     known_principals: KnownPrincipals
     vectors: VectorSearch  # pgvector, or Pinecone when scoring keeps its vectors there
+    cipher: FieldCipher  # lead-writer stores contact details encrypted: the read models decrypt
 
 
 def gateway(request: Request) -> Gateway:

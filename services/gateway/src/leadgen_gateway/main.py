@@ -57,7 +57,12 @@ def create_app(
         description=DESCRIPTION,
     )
     app.state.gateway = Gateway(
-        settings, db, bus, KnownPrincipals(settings.principal_cache_size), vectors
+        settings,
+        db,
+        bus,
+        KnownPrincipals(settings.principal_cache_size),
+        vectors,
+        settings.pii_cipher(),
     )
     errors.install(app)
     handlers.include(app)

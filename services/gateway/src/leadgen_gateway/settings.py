@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from leadgen_common.crypto import PiiKeySettings
 from leadgen_common.settings import ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 
 
-class GatewaySettings(ServiceSettings):
+class GatewaySettings(ServiceSettings, PiiKeySettings):
     service_name: str = "gateway"
     publish_timeout_s: float = Field(
         default=10.0,

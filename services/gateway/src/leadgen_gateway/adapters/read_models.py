@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
+from leadgen_common.crypto import FieldCipher
 from leadgen_common.db.schema import (
     campaign_progress,
     campaign_prospects,
@@ -16,6 +18,8 @@ from leadgen_common.db.schema import (
 )
 from sqlalchemy import RowMapping, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .contact import revealed
 
 #: Unscored prospects sort after every scored one (scores are in [0, 1]).
 _UNSCORED = -1.0
@@ -75,7 +79,8 @@ async def prospect_page(
     min_score: float | None,
     limit: int,
     after: tuple[float, uuid.UUID] | None,
-) -> list[RowMapping]:
+    cipher: FieldCipher,
+) -> list[dict[str, Any]]:
     """Best score first (unscored last), then prospect id; ``limit + 1`` rows."""
     cp, p = campaign_prospects, prospects
     erased = p.c.erased_at.is_not(None)
@@ -113,7 +118,8 @@ async def prospect_page(
             or_(sort_score < score, and_(sort_score == score, cp.c.prospect_id > last_id))
         )
     query = query.order_by(sort_score.desc(), cp.c.prospect_id.asc()).limit(limit + 1)
-    return list((await conn.execute(query)).mappings())
+    rows = (await conn.execute(query)).mappings()
+    return revealed(rows, cipher, team_id, person="id")  # email, phone: stored encrypted
 
 
 async def membership(
@@ -148,7 +154,8 @@ async def lead_page(
     status: str | None,
     limit: int,
     after: tuple[datetime, uuid.UUID] | None,
-) -> list[RowMapping]:
+    cipher: FieldCipher,
+) -> list[dict[str, Any]]:
     """Newest first; ``limit + 1`` rows."""
     ld, p = leads, prospects
     erased = p.c.erased_at.is_not(None)
@@ -179,7 +186,8 @@ async def lead_page(
     if after is not None:
         query = query.where(tuple_(ld.c.created_at, ld.c.id) < tuple_(*after))
     query = query.order_by(ld.c.created_at.desc(), ld.c.id.desc()).limit(limit + 1)
-    return list((await conn.execute(query)).mappings())
+    rows = (await conn.execute(query)).mappings()
+    return revealed(rows, cipher, team_id, person="prospect_id")  # stored encrypted
 
 
 async def prospect_erased(

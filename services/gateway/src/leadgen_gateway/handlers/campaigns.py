@@ -251,6 +251,7 @@ async def list_prospects(
             min_score=min_score,
             limit=limit,
             after=after,
+            cipher=gw.cipher,
         )
     items, next_cursor = page_of(rows, limit, _prospect, _prospect_cursor)
     return ProspectPage(items=items, next_cursor=next_cursor)

@@ -36,7 +36,13 @@ async def list_leads(
     after = time_key(cursor)
     async with gw.db.transaction(who) as conn:
         rows = await read_models.lead_page(
-            conn, who.team_id, campaign_id=campaign_id, status=status, limit=limit, after=after
+            conn,
+            who.team_id,
+            campaign_id=campaign_id,
+            status=status,
+            limit=limit,
+            after=after,
+            cipher=gw.cipher,
         )
     items, next_cursor = page_of(rows, limit, _lead, time_cursor)
     return LeadPage(items=items, next_cursor=next_cursor)
