@@ -10,6 +10,7 @@ Delivery, per subscriber:
 * prospect.discovered, .enriched and .scored (the pipeline's volume) are consumed in
   batches of up to ``BATCH_SIZE``, each batch one transaction (one counter update per
   campaign); a failing batch is replayed one event at a time by the EventBus;
+* prospect.erase and suppression.add go to the privacy use cases (``privacy.py``);
 * idempotence: the event id goes into processed_events in the effect's transaction,
   each funnel stage is counted once per (campaign, prospect) by flags on
   campaign_prospects, statuses only move forward, leads are unique per person and the
@@ -41,6 +42,8 @@ def register(bus: EventBus, projector: Projector, *, batch_size: int = 100) -> N
         "campaign.discovery_finished": projector.discovery_finished,
         "prospect.reviewed": projector.prospect_reviewed,
         "prospect.update": projector.prospect_update,
+        "prospect.erase": projector.privacy.prospect_erase,
+        "suppression.add": projector.privacy.suppression_add,
     }
     for topic, use_case in routes.items():
         bus.subscribe(topic, group_id=group_for(topic), ack_policy=AckPolicy.NACK_ON_ERROR)(

@@ -5,6 +5,11 @@ processed_events in the same transaction as the effect (a redelivery does nothin
 funnel stage is counted once per (campaign, prospect) (a re-published duplicate under a
 new event id does nothing), statuses only move forward, and any prospect event may be the
 first lead-writer sees of its prospect or campaign.
+
+A prospect event whose person their team's suppression list names (or that enrichment
+withheld) stores nothing: ``privacy.Privacy`` screens each transaction's events first, and
+the effect erases the person instead of storing them; the campaign row still moves
+through the funnel, as ``erased``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from .completion_check import complete_if_done
 from .domain import campaign, edits, funnel
 from .domain.funnel import Review, Stage
 from .domain.leads import LeadNotBuildable, LeadSource, ScoreRecord, lead_created, lead_row
+from .domain.privacy import without_reasons
+from .privacy import Privacy
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +68,14 @@ def _check_identity(
         raise PoisonMessage(
             "contract_violation", "prospect_id is not the id of (team, platform, profile id)"
         )
+
+
+def _erased_if_refused(envelope: Envelope[Any], after: Stage) -> Stage:
+    """A refused person's campaign row still moves through the funnel (so the campaign
+    completes), with its status erased."""
+    if envelope.payload.prospect_id in _REFUSED.get():
+        return funnel.erased(after)
+    return after
 
 
 @dataclass
@@ -114,6 +129,9 @@ class _Tally:
 
 #: The tally of the transaction the current task is running (effects add to it).
 _TALLY: ContextVar[_Tally | None] = ContextVar("lead_writer_tally", default=None)
+#: The prospects the current transaction's events may not store (their team's suppression
+#: list names them, or enrichment withheld them): Privacy.screen decides, effects obey.
+_REFUSED: ContextVar[frozenset[uuid.UUID]] = ContextVar("lead_writer_refused", default=frozenset())
 
 
 class Projector:
@@ -127,6 +145,7 @@ class Projector:
         self.engine = engine
         self.cipher = cipher  # contact details are stored encrypted (adapters seal/reveal)
         self.on_outbox = on_outbox  # wakes the relay once a lead's outbox row committed
+        self.privacy = Privacy(engine, cipher=cipher, on_outbox=on_outbox)
 
     async def _once(self, envelope: Envelope[Any], effect: Effect) -> None:
         await self._transaction([(envelope, effect)])
@@ -137,12 +156,17 @@ class Projector:
         update and one completion check per campaign, however many events)."""
         tally = _Tally()
         token = _TALLY.set(tally)
+        refused_token = None
         created: list[LeadSource] = []
         try:
             async with self.engine.begin() as conn:
                 fresh = await dedupe.first_deliveries(
                     conn, CONSUMER, [envelope.event_id for envelope, _ in items]
                 )
+                refused = await self.privacy.screen(
+                    conn, [envelope for envelope, _ in items if envelope.event_id in fresh]
+                )
+                refused_token = _REFUSED.set(refused)
                 for envelope, effect in items:
                     if envelope.event_id not in fresh:
                         metrics.DUPLICATES.labels(envelope.event_type, "event_id").inc()
@@ -154,9 +178,11 @@ class Projector:
                 await tally.flush(conn)
         finally:
             _TALLY.reset(token)
+            if refused_token is not None:
+                _REFUSED.reset(refused_token)
         for lead_source in created:
             metrics.LEADS_CREATED.labels(lead_source.value).inc()
-        if created:
+        if created or refused:  # a lead.created, or a refusal's prospect.erased
             self.on_outbox()
 
     async def prospect_events(self, envelopes: Sequence[Envelope[Any]]) -> None:
@@ -231,16 +257,17 @@ class Projector:
         _check_identity(envelope, found.prospect_id, found.profile)
 
         async def effect(conn: AsyncConnection) -> None:
-            await prospects.upsert(
-                conn,
-                self.cipher,
-                prospect_id=found.prospect_id,
-                team_id=envelope.team_id,
-                profile=found.profile,
-                seen_at=envelope.occurred_at,
-            )
+            if not await self._refused(conn, envelope, found.profile):
+                await prospects.upsert(
+                    conn,
+                    self.cipher,
+                    prospect_id=found.prospect_id,
+                    team_id=envelope.team_id,
+                    profile=found.profile,
+                    seen_at=envelope.occurred_at,
+                )
             before = await self._lock_stage(conn, envelope, found.campaign_id, found.profile)
-            after = funnel.discovered(before)
+            after = _erased_if_refused(envelope, funnel.discovered(before))
             fields = (
                 {}
                 if before.discovered
@@ -271,17 +298,18 @@ class Projector:
         _check_identity(envelope, done.prospect_id, done.profile)
 
         async def effect(conn: AsyncConnection) -> None:
-            await prospects.upsert(
-                conn,
-                self.cipher,
-                prospect_id=done.prospect_id,
-                team_id=envelope.team_id,
-                profile=done.profile,
-                seen_at=envelope.occurred_at,
-                enrichment=done.enrichment,
-            )
+            if not await self._refused(conn, envelope, done.profile):
+                await prospects.upsert(
+                    conn,
+                    self.cipher,
+                    prospect_id=done.prospect_id,
+                    team_id=envelope.team_id,
+                    profile=done.profile,
+                    seen_at=envelope.occurred_at,
+                    enrichment=done.enrichment,
+                )
             before = await self._lock_stage(conn, envelope, done.campaign_id, done.profile)
-            after = funnel.enriched(before, done.enrichment_skipped)
+            after = _erased_if_refused(envelope, funnel.enriched(before, done.enrichment_skipped))
             await stages.save(conn, done.campaign_id, done.prospect_id, before, after)
             cost = await ledger.log_calls(
                 conn,
@@ -307,20 +335,23 @@ class Projector:
         breakdown = result.breakdown.model_dump(mode="json")
 
         async def effect(conn: AsyncConnection) -> LeadSource | None:
-            await prospects.upsert(
-                conn,
-                self.cipher,
-                prospect_id=result.prospect_id,
-                team_id=envelope.team_id,
-                profile=result.profile,
-                seen_at=envelope.occurred_at,
-                enrichment=result.enrichment,
-                quality_score=result.quality_score,
-            )
+            refused = await self._refused(conn, envelope, result.profile)
+            if not refused:
+                await prospects.upsert(
+                    conn,
+                    self.cipher,
+                    prospect_id=result.prospect_id,
+                    team_id=envelope.team_id,
+                    profile=result.profile,
+                    seen_at=envelope.occurred_at,
+                    enrichment=result.enrichment,
+                    quality_score=result.quality_score,
+                )
             before = await self._lock_stage(conn, envelope, result.campaign_id, result.profile)
-            after = funnel.scored(before, result.outcome)
+            after = _erased_if_refused(envelope, funnel.scored(before, result.outcome))
             created = None
-            if funnel.wants_auto_lead(before, after, auto_convert=result.options.auto_convert):
+            auto_convert = result.options.auto_convert and not refused
+            if funnel.wants_auto_lead(before, after, auto_convert=auto_convert):
                 score = ScoreRecord(result.icp_match_score, result.quality_score, breakdown)
                 created = await self._create_lead(
                     conn, envelope, result.campaign_id, result.prospect_id, score, LeadSource.AUTO
@@ -332,7 +363,7 @@ class Projector:
                 else {
                     "icp_match_score": result.icp_match_score,
                     "quality_score": result.quality_score,
-                    "breakdown": breakdown,
+                    "breakdown": without_reasons(breakdown) if refused else breakdown,
                 }
             )
             await stages.save(conn, result.campaign_id, result.prospect_id, before, after, fields)
@@ -411,6 +442,27 @@ class Projector:
         await self._once(envelope, effect)
 
     # ------------------------------------------------------------------ shared steps
+    async def _refused(
+        self, conn: AsyncConnection, envelope: Envelope[Any], profile: ProspectProfile
+    ) -> bool:
+        """Whether the event may not store its person; if so, the person is erased (or
+        gets an empty erased row) instead."""
+        if envelope.payload.prospect_id not in _REFUSED.get():
+            return False
+        tally = _TALLY.get()
+        assert tally is not None, "effects run inside Projector._transaction"
+        for campaign_id in await self.privacy.refuse(conn, envelope, profile):
+            # nothing to count: the tally checks their completion with the others'
+            tally.add(
+                campaign_id,
+                envelope.team_id,
+                funnel.Counters(),
+                cost=Decimal(0),
+                options=None,
+                discovered_on=None,
+            )
+        return True
+
     async def _lead_follows(
         self, conn: AsyncConnection, prospect_id: uuid.UUID, edit: edits.Edit
     ) -> None:
