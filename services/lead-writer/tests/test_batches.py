@@ -154,3 +154,32 @@ async def test_batches_of_different_topics_over_the_same_prospects_run_at_once(
     row = await progress(service.engine, campaign.campaign_id)
     assert (row.discovered, row.enriched, row.scored) == (5, 5, 5)
     assert (row.qualified, row.review, row.rejected, row.converted) == (2, 1, 2, 2)
+
+
+async def test_a_lost_insert_race_is_recognised_and_other_violations_are_not(service):
+    """The retry in Projector._transaction must see the natural-key collision of two
+    concurrent first inserts (as Postgres reports it through SQLAlchemy and asyncpg), and
+    nothing else: any other unique violation is a real error."""
+    import uuid as _uuid
+
+    from leadgen_lead_writer.projector import _lost_a_race
+    from sqlalchemy import insert
+    from sqlalchemy.exc import DBAPIError
+
+    team = _uuid.uuid4()
+    row = {"team_id": team, "platform": "linkedin", "platform_profile_id": "p-1"}
+    async with service.engine.begin() as conn:
+        await conn.execute(insert(s.prospects).values(id=_uuid.uuid4(), **row))
+    with pytest.raises(DBAPIError) as natural_key:
+        async with service.engine.begin() as conn:
+            await conn.execute(insert(s.prospects).values(id=_uuid.uuid4(), **row))
+    assert _lost_a_race(natural_key.value)
+
+    event_id = _uuid.uuid4()
+    processed = {"consumer": "test", "event_id": event_id}
+    async with service.engine.begin() as conn:
+        await conn.execute(insert(s.processed_events).values(**processed))
+    with pytest.raises(DBAPIError) as other_key:
+        async with service.engine.begin() as conn:
+            await conn.execute(insert(s.processed_events).values(**processed))
+    assert not _lost_a_race(other_key.value)

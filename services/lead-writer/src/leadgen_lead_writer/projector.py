@@ -37,6 +37,7 @@ from leadgen_common.contracts.events import (
     UpdateProspect,
 )
 from leadgen_common.crypto import FieldCipher
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import metrics
@@ -127,6 +128,21 @@ class _Tally:
             await complete_if_done(conn, campaign_id, progress)
 
 
+#: Tries of one transaction that lost a race to a concurrent one (see _transaction).
+_RACE_ATTEMPTS = 3
+#: unique_violation on the prospects' natural key; deadlock_detected.
+_RACE_STATES = {"23505": "uq_prospects_team_id_platform_platform_profile_id", "40P01": None}
+
+
+def _lost_a_race(exc: DBAPIError) -> bool:
+    driver_error = getattr(exc.orig, "__cause__", None) or exc.orig
+    state = getattr(driver_error, "sqlstate", None)
+    if state not in _RACE_STATES:
+        return False
+    constraint = _RACE_STATES[state]
+    return constraint is None or getattr(driver_error, "constraint_name", None) == constraint
+
+
 #: The tally of the transaction the current task is running (effects add to it).
 _TALLY: ContextVar[_Tally | None] = ContextVar("lead_writer_tally", default=None)
 #: The prospects the current transaction's events may not store (their team's suppression
@@ -153,7 +169,22 @@ class Projector:
     async def _transaction(self, items: Sequence[tuple[Envelope[Any], Effect]]) -> None:
         """Apply each first-delivered event's effect, in order, in one transaction; the
         campaign counters they move are added once per campaign at the end (one row
-        update and one completion check per campaign, however many events)."""
+        update and one completion check per campaign, however many events).
+
+        Two transactions inserting the same new prospect at once can collide on its second
+        unique key (ON CONFLICT arbitrates only the primary key), and Postgres may pick a
+        deadlock victim; both are races a fresh attempt resolves (it sees the other's
+        committed row), so the transaction is tried again, a few times, before failing."""
+        for attempt in range(1, _RACE_ATTEMPTS + 1):
+            try:
+                return await self._attempt(items)
+            except DBAPIError as exc:
+                if attempt == _RACE_ATTEMPTS or not _lost_a_race(exc):
+                    raise
+                metrics.DUPLICATES.labels("transaction", "race_retried").inc()
+                logger.info("transaction lost a race (%s); trying again", type(exc.orig).__name__)
+
+    async def _attempt(self, items: Sequence[tuple[Envelope[Any], Effect]]) -> None:
         tally = _Tally()
         token = _TALLY.set(tally)
         refused_token = None
