@@ -157,7 +157,9 @@ async def test_a_hundred_ids_are_accepted(api, seed, team):
     assert len(api.events("enrichment.requested")) == 100
 
 
-async def test_viewers_may_read_jobs_but_not_start_them(api, seed, team):
+async def test_viewers_neither_start_nor_read_jobs(api, seed, team):
+    """A job names prospects of the whole team: managers read it, viewers (who see only
+    what is assigned to them) do not."""
     [pid] = await prospects_of(seed, team, 1)
     viewer = api.auth(team, Role.VIEWER)
     response = await api.client.post(f"{SINGLE}/{pid}", headers=viewer)
@@ -165,7 +167,9 @@ async def test_viewers_may_read_jobs_but_not_start_them(api, seed, team):
     response = await api.client.post(BATCH, json={"prospectIds": [str(pid)]}, headers=viewer)
     assert response.status_code == 403
     job_id = (await api.client.post(f"{SINGLE}/{pid}", headers=api.auth(team))).json()["jobId"]
-    assert (await api.client.get(f"{JOBS}/{job_id}", headers=viewer)).status_code == 200
+    assert (await api.client.get(f"{JOBS}/{job_id}", headers=viewer)).status_code == 403
+    manager = api.auth(team, Role.SALES_MANAGER)
+    assert (await api.client.get(f"{JOBS}/{job_id}", headers=manager)).status_code == 200
     assert (await api.client.get(f"{JOBS}/{job_id}")).status_code == 401
 
 

@@ -32,7 +32,7 @@ async def leads_of_two_campaigns(team, seed, make_campaign):
 
 
 async def test_leads_newest_first_with_their_fields(api, team, leads_of_two_campaigns):
-    response = await api.client.get("/api/v1/leads", headers=api.auth(team, "viewer"))
+    response = await api.client.get("/api/v1/leads", headers=api.auth(team, "sales_manager"))
     assert response.status_code == 200
     page = response.json()
     assert page["nextCursor"] is None

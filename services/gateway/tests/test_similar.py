@@ -120,7 +120,7 @@ async def test_another_teams_icp_is_not_found(api, team, make_icp, vectors):
 
 async def test_more_like_this_prospect_leaves_itself_out(api, team, people):
     response = await api.client.get(
-        f"/api/v1/prospects/{people['near']}/similar", headers=api.auth(team, "viewer")
+        f"/api/v1/prospects/{people['near']}/similar", headers=api.auth(team, "sales_manager")
     )
     assert response.status_code == 200, response.text
     assert [item["prospectId"] for item in response.json()["items"]] == [

@@ -125,7 +125,7 @@ async def test_an_icps_nearest_prospects_from_pinecone(client, team, icp_body, p
     icp_id = await make_icp(client, team, icp_body)
     stored.icp(team_id_for(team), uuid.UUID(icp_id), unit(1, 0))
     response = await client.http.get(
-        f"/api/v1/icps/{icp_id}/similar", headers=client.auth(team, "viewer")
+        f"/api/v1/icps/{icp_id}/similar", headers=client.auth(team, "sales_manager")
     )
     assert response.status_code == 200, response.text
     body = response.json()

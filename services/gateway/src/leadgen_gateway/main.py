@@ -7,11 +7,13 @@ from importlib.metadata import version
 from fastapi import FastAPI
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import errors, handlers
 from .adapters.database import Database
 from .adapters.principals import KnownPrincipals
+from .adapters.rate_limit import ApiRateLimit, LocalRateLimit, RedisRateLimit
 from .adapters.vectors import PgVectorSearch, VectorSearch
 from .adapters.vectors_pinecone import PineconeVectorSearch
 from .deps import Gateway
@@ -42,6 +44,7 @@ def create_app(
         db = Database(url, pool_size=settings.db_pool_size)
 
     vectors = vector_search(settings, db)
+    rate_limit = api_rate_limit(settings)
 
     async def producer_connected() -> bool:
         # The gateway has no subscribers: ready means the producer is up and the DB answers.
@@ -51,7 +54,7 @@ def create_app(
         settings,
         bus,
         on_startup=[db.open],
-        on_shutdown=[db.close, vectors.close],
+        on_shutdown=[db.close, vectors.close, *([rate_limit.close] if rate_limit else [])],
         checks={"producer": producer_connected, "database": db.ping},
         version=version("leadgen-gateway"),
         description=DESCRIPTION,
@@ -62,12 +65,28 @@ def create_app(
         bus,
         KnownPrincipals(settings.principal_cache_size),
         vectors,
+        rate_limit,
         settings.pii_cipher(),
     )
     errors.install(app)
     handlers.include(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def api_rate_limit(settings: GatewaySettings) -> ApiRateLimit | None:
+    """Per principal: shared through Redis when REDIS_URL is set, else per replica."""
+    limit = settings.api_rate_limit_per_minute
+    if limit == 0:
+        return None
+    if settings.redis_url is None:
+        return LocalRateLimit(limit)
+    redis = Redis.from_url(
+        settings.redis_url.get_secret_value(),
+        socket_timeout=settings.rate_limit_redis_timeout_s,
+        socket_connect_timeout=settings.rate_limit_redis_timeout_s,
+    )
+    return RedisRateLimit(redis, limit)
 
 
 def vector_search(settings: GatewaySettings, db: Database) -> VectorSearch:

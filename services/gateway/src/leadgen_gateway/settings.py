@@ -31,6 +31,25 @@ class GatewaySettings(ServiceSettings, PiiKeySettings):
         ge=0,
         description="Principals remembered as already upserted, so a request writes nothing.",
     )
+    api_rate_limit_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="Requests one principal (team and subject) may make in any rolling minute; "
+        "more are answered 429 rate_limited with Retry-After. Shared by every replica through "
+        "REDIS_URL when set, else counted per replica. 0 turns the limit off.",
+    )
+    rate_limit_redis_timeout_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="Redis timeout of the API rate limit; past it the replica limits on its own.",
+    )
+    max_prospects_per_campaign: int = Field(
+        default=100_000,
+        ge=1,
+        le=100_000,
+        description="Largest options.maxProspects a campaign may ask for (the contract's own "
+        "bound is 100,000); more is a 422 naming the field.",
+    )
     pinecone_api_key: SecretStr | None = Field(
         default=None,
         description="Set (as for scoring) when scoring keeps vectors in Pinecone: the similar "

@@ -16,7 +16,7 @@ from leadgen_common.db.schema import (
     leads,
     prospects,
 )
-from sqlalchemy import RowMapping, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import RowMapping, Select, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .contact import revealed
@@ -79,9 +79,11 @@ async def prospect_page(
     min_score: float | None,
     limit: int,
     after: tuple[float, uuid.UUID] | None,
+    assignee: str | None = None,
     cipher: FieldCipher,
 ) -> list[dict[str, Any]]:
-    """Best score first (unscored last), then prospect id; ``limit + 1`` rows."""
+    """Best score first (unscored last), then prospect id; ``limit + 1`` rows; only the
+    prospects assigned to ``assignee`` when one is given."""
     cp, p = campaign_prospects, prospects
     erased = p.c.erased_at.is_not(None)
     sort_score = func.coalesce(cp.c.icp_match_score, _UNSCORED)
@@ -112,6 +114,8 @@ async def prospect_page(
         query = query.where(cp.c.status == status)
     if min_score is not None:
         query = query.where(cp.c.icp_match_score >= min_score)
+    if assignee is not None:
+        query = query.where(p.c.assignee == assignee)
     if after is not None:
         score, last_id = after
         query = query.where(
@@ -154,9 +158,11 @@ async def lead_page(
     status: str | None,
     limit: int,
     after: tuple[datetime, uuid.UUID] | None,
+    assignee: str | None = None,
     cipher: FieldCipher,
 ) -> list[dict[str, Any]]:
-    """Newest first; ``limit + 1`` rows."""
+    """Newest first; ``limit + 1`` rows; only the leads assigned to ``assignee`` when one
+    is given."""
     ld, p = leads, prospects
     erased = p.c.erased_at.is_not(None)
     email = func.coalesce(ld.c.contact_info["email"].astext, p.c.contact_info["email"].astext)
@@ -179,10 +185,7 @@ async def lead_page(
         .select_from(ld.join(p, p.c.id == ld.c.prospect_id))
         .where(ld.c.team_id == team_id)
     )
-    if campaign_id is not None:
-        query = query.where(ld.c.campaign_id == campaign_id)
-    if status is not None:
-        query = query.where(ld.c.status == status)
+    query = _lead_filters(query, campaign_id=campaign_id, status=status, assignee=assignee)
     if after is not None:
         query = query.where(tuple_(ld.c.created_at, ld.c.id) < tuple_(*after))
     query = query.order_by(ld.c.created_at.desc(), ld.c.id.desc()).limit(limit + 1)
@@ -198,3 +201,45 @@ async def prospect_erased(
         prospects.c.id == prospect_id, prospects.c.team_id == team_id
     )
     return (await conn.execute(query)).scalar_one_or_none()
+
+
+def _lead_filters(
+    query: Select, *, campaign_id: uuid.UUID | None, status: str | None, assignee: str | None
+) -> Select:
+    if campaign_id is not None:
+        query = query.where(leads.c.campaign_id == campaign_id)
+    if status is not None:
+        query = query.where(leads.c.status == status)
+    if assignee is not None:
+        query = query.where(leads.c.assignee == assignee)
+    return query
+
+
+async def lead_count(
+    conn: AsyncConnection,
+    team_id: uuid.UUID,
+    *,
+    campaign_id: uuid.UUID | None,
+    status: str | None,
+    assignee: str | None,
+) -> int:
+    query = select(func.count()).select_from(leads).where(leads.c.team_id == team_id)
+    query = _lead_filters(query, campaign_id=campaign_id, status=status, assignee=assignee)
+    return (await conn.execute(query)).scalar_one()
+
+
+async def lead_for_update(
+    conn: AsyncConnection, team_id: uuid.UUID, lead_id: uuid.UUID
+) -> RowMapping | None:
+    """The team's lead (its prospect, assignee, status) and whether its person was erased."""
+    query = (
+        select(
+            leads.c.prospect_id,
+            leads.c.assignee,
+            leads.c.status,
+            prospects.c.erased_at.is_not(None).label("erased"),
+        )
+        .select_from(leads.join(prospects, prospects.c.id == leads.c.prospect_id))
+        .where(leads.c.id == lead_id, leads.c.team_id == team_id)
+    )
+    return (await conn.execute(query)).mappings().one_or_none()

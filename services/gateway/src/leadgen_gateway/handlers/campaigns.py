@@ -26,7 +26,8 @@ from ..campaign_view import campaign_view
 from ..deps import Gateway, GatewayDep, Manager, Reader
 from ..domain import progress as calc
 from ..domain.cursor import BadCursor, decode_cursor, encode_cursor
-from ..errors import ApiError, not_found
+from ..domain.permissions import assigned_only
+from ..errors import ApiError, invalid, not_found
 from ..publishing import ensure_publishable, publish, request_correlation_id
 from ..schemas.campaigns import (
     CampaignAccepted,
@@ -64,6 +65,9 @@ async def start_campaign(body: CampaignCreate, gw: GatewayDep, who: Manager) -> 
     event, the row is removed again and the answer is 503."""
     now = datetime.now(UTC)
     options = CampaignOptions.model_validate(body.options.model_dump())
+    if options.max_prospects > gw.settings.max_prospects_per_campaign:
+        cap = gw.settings.max_prospects_per_campaign
+        raise invalid("options.maxProspects", f"at most {cap} prospects per campaign")
     estimate = calc.initial_estimate(
         now, options.max_prospects, gw.settings.estimate_prospects_per_second
     )
@@ -238,7 +242,8 @@ async def list_prospects(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ProspectPage:
-    """Best ICP match first (unscored last)."""
+    """Best ICP match first (unscored last); a sales_rep or viewer sees only the prospects
+    assigned to them."""
     after = _score_key(cursor)
     async with gw.db.transaction(who) as conn:
         if await repo.get(conn, who.team_id, campaign_id) is None:
@@ -251,6 +256,7 @@ async def list_prospects(
             min_score=min_score,
             limit=limit,
             after=after,
+            assignee=assigned_only(who),
             cipher=gw.cipher,
         )
     items, next_cursor = page_of(rows, limit, _prospect, _prospect_cursor)

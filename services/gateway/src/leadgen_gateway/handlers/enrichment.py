@@ -16,7 +16,7 @@ from leadgen_common.contracts import RequestEnrichment
 
 from ..adapters import audit
 from ..adapters import enrichment_jobs as jobs
-from ..deps import Gateway, GatewayDep, Manager, Reader
+from ..deps import Gateway, GatewayDep, Manager, TeamReader
 from ..domain.enrichment_jobs import job_view, requested_ids
 from ..errors import ApiError, not_found
 from ..publishing import publish
@@ -105,8 +105,9 @@ async def enrich_batch(body: EnrichBatch, gw: GatewayDep, who: Manager) -> JobAc
     return await _start(gw, who, body.prospect_ids, body)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404))
-async def get_job(job_id: uuid.UUID, gw: GatewayDep, who: Reader) -> JobOut:
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(403, 404))
+async def get_job(job_id: uuid.UUID, gw: GatewayDep, who: TeamReader) -> JobOut:
+    """A job's progress (view_all or view_team: a job names prospects of the whole team)."""
     async with gw.db.transaction(who) as conn:
         requested = await audit.first_entry(conn, who.team_id, RESOURCE, job_id)
         job = await jobs.job(conn, who.team_id, job_id)

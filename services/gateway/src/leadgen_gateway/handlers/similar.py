@@ -1,8 +1,9 @@
 """Semantic search (spec §5.2): the team's prospects nearest to an ICP, and "more like
-this" for a prospect. Vectors are scoring's, searched where scoring keeps them (pgvector
-by default, Pinecone when PINECONE_API_KEY is set: ``Gateway.vectors``): an ICP has one
-once a campaign started with it, a prospect once it was scored; before that the answer is
-409."""
+this" for a prospect — searches of the team's whole pool of people, so only for roles
+that see the whole team (view_all, view_team). Vectors are scoring's, searched where
+scoring keeps them (pgvector by default, Pinecone when PINECONE_API_KEY is set:
+``Gateway.vectors``): an ICP has one once a campaign started with it, a prospect once it
+was scored; before that the answer is 409."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from fastapi import APIRouter, Query
 from ..adapters import icps as icp_repo
 from ..adapters import vectors
 from ..adapters.vectors import Basis, Similar
-from ..deps import GatewayDep, Reader
+from ..deps import GatewayDep, TeamReader
 from ..errors import ApiError, not_found
 from ..schemas.common import error_responses
 from ..schemas.similar import SimilarProspect, SimilarProspects
 
-router = APIRouter(tags=["similar"], responses=error_responses(401, 404, 409, 422))
+router = APIRouter(tags=["similar"], responses=error_responses(401, 403, 404, 409, 422))
 
 SimilarLimit = Annotated[int, Query(ge=1, le=100, description="How many prospects (1-100).")]
 
@@ -44,7 +45,7 @@ def _page(basis: Basis, found: list[Similar]) -> SimilarProspects:
 
 @router.get("/icps/{icp_id}/similar", response_model=SimilarProspects)
 async def prospects_similar_to_icp(
-    icp_id: uuid.UUID, gw: GatewayDep, who: Reader, limit: SimilarLimit = 10
+    icp_id: uuid.UUID, gw: GatewayDep, who: TeamReader, limit: SimilarLimit = 10
 ) -> SimilarProspects:
     """The team's prospects whose profile text is nearest to the ICP's text (its vector as
     of the latest campaign started with it)."""
@@ -63,7 +64,7 @@ async def prospects_similar_to_icp(
 
 @router.get("/prospects/{prospect_id}/similar", response_model=SimilarProspects)
 async def prospects_similar_to_prospect(
-    prospect_id: uuid.UUID, gw: GatewayDep, who: Reader, limit: SimilarLimit = 10
+    prospect_id: uuid.UUID, gw: GatewayDep, who: TeamReader, limit: SimilarLimit = 10
 ) -> SimilarProspects:
     """More like this: the team's other prospects nearest to this one."""
     async with gw.db.transaction(who) as conn:
