@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from . import campaigns, enrichment, icps, leads, lookalike, prospects, review, similar
+from ..schemas.common import error_responses
+from . import campaigns, enrichment, icps, leads, lookalike, privacy, prospects, review, similar
 
 API_PREFIX = "/api/v1"
 
 
 def include(app: FastAPI) -> None:
-    for module in (icps, lookalike, campaigns, review, prospects, enrichment, leads, similar):
-        app.include_router(module.router, prefix=API_PREFIX)
+    # Every route authenticates and is rate-limited per principal (deps.current_principal).
+    limited = error_responses(429)
+    modules = (icps, lookalike, campaigns, review, prospects, privacy, enrichment, leads, similar)
+    for module in modules:
+        app.include_router(module.router, prefix=API_PREFIX, responses=limited)
