@@ -197,7 +197,11 @@ async def test_an_erased_person_met_again_stores_nothing_and_the_campaign_comple
     leads = {lead.id for lead in await rows(service.engine, s.leads)}
     ann, bob = (campaign.prospect_id(p) for p in ("ann", "bob"))
     assert leads == {lead_id_for(ann), lead_id_for(bob)}  # ann's first one, anonymous
-    assert len(await rows(service.engine, s.outbox, topic="prospect.erased")) == 1
+    # Confirmed again for the scored event (scoring stored vectors of ann on its way):
+    # the scoring service drops them on it; the first erasure's time is kept.
+    confirmations = await rows(service.engine, s.outbox, topic="prospect.erased")
+    assert len(confirmations) == 2
+    assert len({c.payload["payload"]["erased_at"] for c in confirmations}) == 1
 
 
 async def test_an_opt_out_is_stored_as_a_digest_only(service, campaign):
@@ -253,7 +257,8 @@ async def test_a_person_opted_out_after_a_first_campaign_is_erased_when_met_agai
     assert progress["scored"] == progress["qualified"] + progress["review"] + progress["rejected"]
     assert progress["converted"] == 0  # cat was refused, dan is in review
     assert progress["status"] == "completed"
-    assert len(await rows(service.engine, s.outbox, topic="prospect.erased")) == 1
+    # erased at its enriched event, confirmed again at its scored one (vectors stored)
+    assert len(await rows(service.engine, s.outbox, topic="prospect.erased")) == 2
     assert service.dead_letters == []
 
 

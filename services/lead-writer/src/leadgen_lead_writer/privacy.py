@@ -168,12 +168,18 @@ class Privacy:
         self, conn: AsyncConnection, envelope: Envelope[Any], profile: ProspectProfile
     ) -> set[uuid.UUID]:
         """Store nothing of the event's person; erase what is stored of them, or write an
-        empty erased row; confirm a first erasure with prospect.erased. Returns the
-        campaigns the erasure touched (the caller checks their completion, in its order)."""
+        empty erased row; confirm a first erasure with prospect.erased, and confirm again
+        for a scored event of a person already erased (scoring stored vectors on the way).
+        Returns the campaigns the erasure touched (the caller checks their completion, in
+        its order)."""
         pid = envelope.payload.prospect_id
         seen = event_entries(envelope)
         row = await erasure.lock(conn, pid)
         if row is not None and row.erased_at is not None:
+            if envelope.event_type == "prospect.scored":
+                # scoring stored the person's vectors before this event: an erasure it
+                # handled earlier did not see them, a confirmation now drops them
+                await self._confirm(conn, envelope, pid, row.erased_at)
             return set()
         touched: set[uuid.UUID] = set()
         if row is None:
