@@ -363,13 +363,7 @@ class FieldCipher:
         prospect_id: uuid.UUID,
     ) -> dict[str, Any]:
         """A copy of ``data`` with each of ``fields`` present sealed."""
-        out = dict(data or {})
-        for name in fields:
-            if name in out:
-                out[name] = self.seal(
-                    out[name], team_id=team_id, prospect_id=prospect_id, field=name
-                )
-        return out
+        return _each_field(data, fields, self.seal, team_id=team_id, prospect_id=prospect_id)
 
     def reveal_fields(
         self,
@@ -380,13 +374,22 @@ class FieldCipher:
         prospect_id: uuid.UUID,
     ) -> dict[str, Any]:
         """A copy of ``data`` with each of ``fields`` present revealed."""
-        out = dict(data or {})
-        for name in fields:
-            if name in out:
-                out[name] = self.reveal(
-                    out[name], team_id=team_id, prospect_id=prospect_id, field=name
-                )
-        return out
+        return _each_field(data, fields, self.reveal, team_id=team_id, prospect_id=prospect_id)
+
+
+def _each_field(
+    data: Mapping[str, Any] | None,
+    fields: Iterable[str],
+    transform: Callable[..., Any],
+    *,
+    team_id: uuid.UUID,
+    prospect_id: uuid.UUID,
+) -> dict[str, Any]:
+    out = dict(data or {})
+    for name in fields:
+        if name in out:
+            out[name] = transform(out[name], team_id=team_id, prospect_id=prospect_id, field=name)
+    return out
 
 
 # ---------------------------------------------------------------------------- settings
