@@ -18,7 +18,7 @@ down:
 	$(UV) run --frozen leadgen down
 
 test: install
-	$(UV) run pytest
+	$(UV) run pytest -n 2 --dist loadgroup
 
 lint: install
 	$(UV) run ruff check . && $(UV) run ruff format --check .

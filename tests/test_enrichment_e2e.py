@@ -12,14 +12,16 @@ from decimal import Decimal
 
 import asyncpg
 import pytest
+from leadgen_common.crypto import FieldCipher, KeysFile
 from leadgen_common.testing.e2e import Api, wait_for
+from leadgen_common.testing.pii import revealed_values
 
 pytestmark = pytest.mark.stack
 
 USER_EMAIL = "kept.by.the.user@edited.example"
 
 
-async def test_batch_enrichment_of_an_unenriched_campaign(stack, mint_token):
+async def test_batch_enrichment_of_an_unenriched_campaign(stack, stack_home, mint_token):
     api = Api(stack["GATEWAY_URL"], mint_token("e2e-enrich", "admin"))
     campaign_id = await api.start_campaign(
         20, name="enrich later", autoEnrich=False, autoConvert=False
@@ -67,21 +69,31 @@ async def test_batch_enrichment_of_an_unenriched_campaign(stack, mint_token):
 
         async def projected():
             rows = await conn.fetch(
-                "SELECT id, enrichment_data, contact_info, enriched_at FROM prospects "
+                "SELECT id, team_id, enrichment_data, contact_info, enriched_at FROM prospects "
                 "WHERE id = ANY($1::uuid[])",
                 ids,
             )
             done = [r for r in rows if r["enriched_at"] is not None]
             return rows if len(done) == len(ids) else None
 
-        rows = {str(r["id"]): r for r in await wait_for(projected, seconds=20)}
+        # Contact details are stored encrypted under the stack's key: read them back
+        # decrypted (revealed_values also fails if any was stored in clear).
+        cipher = FieldCipher(KeysFile(stack_home / "pii-keys.json"))
+        rows = {}
+        for row in await wait_for(projected, seconds=20):
+            values = {
+                **dict(row),
+                "enrichment_data": json.loads(row["enrichment_data"]),
+                "contact_info": json.loads(row["contact_info"]),
+            }
+            rows[str(row["id"])] = revealed_values(values, cipher)
         for pid, row in rows.items():
-            data = json.loads(row["enrichment_data"])
+            data = row["enrichment_data"]
             assert data.get("company") or data.get("email"), (pid, data)
             assert data["provenance"], (pid, data)
-        kept = json.loads(rows[edited]["enrichment_data"])
+        kept = rows[edited]["enrichment_data"]
         assert kept["email"] == USER_EMAIL and kept["provenance"]["email"] == "user"
-        assert json.loads(rows[edited]["contact_info"])["email"] == USER_EMAIL
+        assert rows[edited]["contact_info"]["email"] == USER_EMAIL
 
         ledger = await conn.fetchval(
             "SELECT coalesce(sum(cost), 0) FROM enrichment_log WHERE campaign_id = $1",

@@ -35,7 +35,6 @@ from leadgen_gateway.settings import GatewaySettings
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import NullPool
 
 #: Appendix C's ICP as shared/data/sample-icp.json has it (with an "id" the API ignores).
 SAMPLE_ICP = sample_icp_path()
@@ -63,14 +62,14 @@ async def db_urls(migrated_urls: MigratedUrls) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 async def admin_engine(db_urls: dict[str, str]) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(db_urls["admin"], poolclass=NullPool)
+    engine = make_engine(db_urls["admin"], pool_size=4)
     yield engine
     await engine.dispose()
 
 
 @pytest.fixture(scope="session")
 async def gateway_engine(db_urls: dict[str, str]) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(db_urls["gateway"], poolclass=NullPool)
+    engine = make_engine(db_urls["gateway"], pool_size=4)
     yield engine
     await engine.dispose()
 
