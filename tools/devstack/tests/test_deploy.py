@@ -586,9 +586,7 @@ def test_network_is_default_deny_plus_named_flows(overlay: str) -> None:
             assert monitor["selector"]["matchLabels"].items() <= labels.items()
 
 
-def test_retention_cronjob_is_in_the_base_when_it_exists() -> None:
+def test_retention_cronjob_is_in_the_base() -> None:
     base = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text())
-    present = (K8S / "base" / "retention-cronjob.yaml").exists()
-    if not present:
-        pytest.skip("deploy/k8s/base/retention-cronjob.yaml is not written yet")
+    assert (K8S / "base" / "retention-cronjob.yaml").is_file()
     assert "retention-cronjob.yaml" in base["resources"]
