@@ -8,7 +8,8 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -117,17 +118,27 @@ def _recorder(into: list[dict[str, Any]]) -> Any:
     return record
 
 
-@pytest.fixture
-async def api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> AsyncIterator[Api]:
+@asynccontextmanager
+async def running_gateway(
+    settings: GatewaySettings, engine: AsyncEngine, topics: Sequence[str] = PUBLISHED_TOPICS
+) -> AsyncIterator[Api]:
+    """The gateway app under FastStream's TestKafkaBroker, its lifespan run, behind an
+    httpx client; what it publishes on ``topics`` is recorded in ``Api.published``."""
     bus = EventBus(settings)
-    published: dict[str, list[dict[str, Any]]] = {topic: [] for topic in PUBLISHED_TOPICS}
-    for topic in PUBLISHED_TOPICS:
+    published: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
+    for topic in topics:
         bus.broker.subscriber(topic)(_recorder(published[topic]))
-    app = create_app(settings, engine=gateway_engine, bus=bus)
+    app = create_app(settings, engine=engine, bus=bus)
     async with TestKafkaBroker(bus.broker), app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
             yield Api(client, settings, bus, published)
+
+
+@pytest.fixture
+async def api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> AsyncIterator[Api]:
+    async with running_gateway(settings, gateway_engine) as api:
+        yield api
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from faststream.kafka import TestKafkaBroker
 from leadgen_common.auth import Role
 from leadgen_common.contracts import team_id_for
 from leadgen_common.db.schema import (
@@ -39,7 +38,6 @@ from leadgen_common.db.schema import (
     prospect_vectors,
     prospects,
 )
-from leadgen_common.kafka import EventBus
 from leadgen_gateway.domain.permissions import (
     CHANGE_LEAD_STATUS,
     VIEW,
@@ -52,7 +50,7 @@ from leadgen_gateway.settings import GatewaySettings
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .conftest import PUBLISHED_TOPICS, SAMPLE_ICP, Api, Seed, _recorder, create_icp
+from .conftest import SAMPLE_ICP, Api, Seed, create_icp, running_gateway
 
 ICP_BODY = json.loads(SAMPLE_ICP.read_text())
 MODEL = "all-MiniLM-L6-v2-onnx-int8"
@@ -200,15 +198,8 @@ async def matrix_api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> 
     """One app for the module, as conftest's ``api`` builds it, with the rate limit off
     (test_rate_limit covers it)."""
     settings = settings.model_copy(update={"api_rate_limit_per_minute": 0})
-    bus = EventBus(settings)
-    published: dict[str, list[dict[str, Any]]] = {topic: [] for topic in PUBLISHED_TOPICS}
-    for topic in PUBLISHED_TOPICS:
-        bus.broker.subscriber(topic)(_recorder(published[topic]))
-    app = create_app(settings, engine=gateway_engine, bus=bus)
-    async with TestKafkaBroker(bus.broker), app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Api(client, settings, bus, published)
+    async with running_gateway(settings, gateway_engine) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import httpx
 import pytest
-from faststream.kafka import TestKafkaBroker
 from leadgen_common.contracts import team_id_for
 from leadgen_common.db.schema import audit_log, icps
-from leadgen_common.kafka import EventBus
-from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
 
-from .conftest import Api, _recorder, create_icp
+from .conftest import Api, create_icp, running_gateway
 
 CAMPAIGNS = "/api/v1/prospecting/campaigns"
 
@@ -225,22 +221,16 @@ async def test_max_prospects_is_capped_by_the_setting(gateway_engine, team, icp_
     settings = GatewaySettings(
         environment="test", kafka_bootstrap_servers="127.0.0.1:1", max_prospects_per_campaign=500
     )
-    bus = EventBus(settings)
-    started: list[dict[str, Any]] = []
-    bus.broker.subscriber("campaign.started")(_recorder(started))
-    app = create_app(settings, engine=gateway_engine, bus=bus)
-    async with TestKafkaBroker(bus.broker), app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            api = Api(client, settings, bus)
-            icp_id = await create_icp(api, team, icp_body)
-            body = {"icpId": icp_id, "name": "big", "platforms": ["linkedin"]}
-            over = {**body, "options": {"maxProspects": 501}}
-            response = await client.post(CAMPAIGNS, json=over, headers=api.auth(team))
-            assert response.status_code == 422, response.text
-            assert response.json()["field"] == "options.maxProspects"
-            assert "at most 500" in response.json()["errors"][0]["message"]
-            assert started == []
-            at_cap = {**body, "options": {"maxProspects": 500}}
-            response = await client.post(CAMPAIGNS, json=at_cap, headers=api.auth(team))
-            assert response.status_code == 202
+    async with running_gateway(settings, gateway_engine, ("campaign.started",)) as api:
+        client, started = api.client, api.events("campaign.started")
+        icp_id = await create_icp(api, team, icp_body)
+        body = {"icpId": icp_id, "name": "big", "platforms": ["linkedin"]}
+        over = {**body, "options": {"maxProspects": 501}}
+        response = await client.post(CAMPAIGNS, json=over, headers=api.auth(team))
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "options.maxProspects"
+        assert "at most 500" in response.json()["errors"][0]["message"]
+        assert started == []
+        at_cap = {**body, "options": {"maxProspects": 500}}
+        response = await client.post(CAMPAIGNS, json=at_cap, headers=api.auth(team))
+        assert response.status_code == 202

@@ -22,11 +22,9 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
-from faststream.kafka import TestKafkaBroker
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
 from leadgen_common.contracts import team_id_for
-from leadgen_common.kafka import EventBus
 from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
 from schemathesis import GenerationMode
@@ -40,12 +38,11 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .conftest import (
-    PUBLISHED_TOPICS,
     SAMPLE_ICP,
     Api,
     Seed,
-    _recorder,
     create_icp,
+    running_gateway,
     start_campaign,
 )
 
@@ -111,15 +108,8 @@ async def send(api: Api, kwargs: dict[str, Any]) -> httpx.Response:
 async def fuzz_api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> AsyncIterator[Api]:
     """One app for every case of this module, as conftest's ``api`` builds it (one per
     test cost more than the test's cases)."""
-    bus = EventBus(settings)
-    published: dict[str, list[dict[str, Any]]] = {topic: [] for topic in PUBLISHED_TOPICS}
-    for topic in PUBLISHED_TOPICS:
-        bus.broker.subscriber(topic)(_recorder(published[topic]))
-    app = create_app(settings, engine=gateway_engine, bus=bus)
-    async with TestKafkaBroker(bus.broker), app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Api(client, settings, bus, published)
+    async with running_gateway(settings, gateway_engine) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")

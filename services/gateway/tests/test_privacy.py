@@ -9,17 +9,13 @@ import hashlib
 import uuid
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
-from faststream.kafka import TestKafkaBroker
 from leadgen_common.contracts import team_id_for
 from leadgen_common.db.schema import audit_log
-from leadgen_common.kafka import EventBus
-from leadgen_gateway.main import create_app
 from leadgen_gateway.settings import GatewaySettings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .conftest import PUBLISHED_TOPICS, Api, _recorder
+from .conftest import PUBLISHED_TOPICS, Api, running_gateway
 
 TOPICS = (*PUBLISHED_TOPICS, "prospect.erase", "suppression.add")
 
@@ -27,15 +23,8 @@ TOPICS = (*PUBLISHED_TOPICS, "prospect.erase", "suppression.add")
 @pytest.fixture
 async def api(settings: GatewaySettings, gateway_engine: AsyncEngine) -> AsyncIterator[Api]:
     """conftest's app, also recording what it publishes on the privacy topics."""
-    bus = EventBus(settings)
-    published: dict[str, list] = {topic: [] for topic in TOPICS}
-    for topic in TOPICS:
-        bus.broker.subscriber(topic)(_recorder(published[topic]))
-    app = create_app(settings, engine=gateway_engine, bus=bus)
-    async with TestKafkaBroker(bus.broker), app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Api(client, settings, bus, published)
+    async with running_gateway(settings, gateway_engine, TOPICS) as api:
+        yield api
 
 
 @pytest.fixture
