@@ -50,8 +50,13 @@ def test_sample_icp_validates_with_every_section():
     [
         {"name": "only a name"},
         {"name": "titles only", "demographics": {"jobTitles": ["CTO"]}},
-        {"name": "empty sections", "demographics": {}, "firmographics": {}, "psychographics": {},
-         "behaviors": {}},
+        {
+            "name": "empty sections",
+            "demographics": {},
+            "firmographics": {},
+            "psychographics": {},
+            "behaviors": {},
+        },
         {"name": "list location", "demographics": {"location": ["Canada", "France"]}},
         {"name": "open age", "demographics": {"ageRange": "55+"}},
         {"name": "no goals", "psychographics": {"painPoints": ["tech debt"]}},
@@ -74,8 +79,10 @@ def test_partly_empty_icps_validate(body):
         ({"name": "x", "demographics": {"jobTitle": ["CTO"]}}, ("demographics", "jobTitle")),
         ({"name": "x", "firmographics": {"industry": [1]}}, ("firmographics", "industry", 0)),
         ({"name": "x", "psychographics": []}, ("psychographics",)),
-        ({"name": "x", "behaviors": {"buyingTriggers": ["a"] * 101}},
-         ("behaviors", "buyingTriggers")),
+        (
+            {"name": "x", "behaviors": {"buyingTriggers": ["a"] * 101}},
+            ("behaviors", "buyingTriggers"),
+        ),
     ],
 )
 def test_bad_icps_name_the_field(body, field):
@@ -93,8 +100,13 @@ def test_icp_serialises_camel_for_http_and_snake_for_events():
 
 def _profile() -> ev.ProspectProfile:
     return ev.ProspectProfile(
-        platform="linkedin", platform_profile_id="li-1", profile_url="https://example/in/1",
-        name="Jane Roe", title="CTO", company_name="Acme", company_domain="acme.io",
+        platform="linkedin",
+        platform_profile_id="li-1",
+        profile_url="https://example/in/1",
+        name="Jane Roe",
+        title="CTO",
+        company_name="Acme",
+        company_domain="acme.io",
     )
 
 
@@ -108,25 +120,47 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 PAYLOADS: dict[str, BaseModel] = {
     "campaign.started": ev.CampaignStarted(
-        campaign_id=CAMPAIGN, name="Q4", icp_id=uuid.uuid4(), icp=sample_icp(),
-        platforms=["linkedin"], requested_by="u1",
+        campaign_id=CAMPAIGN,
+        name="Q4",
+        icp_id=uuid.uuid4(),
+        icp=sample_icp(),
+        platforms=["linkedin"],
+        requested_by="u1",
     ),
     "campaign.control": ev.ControlCampaign(campaign_id=CAMPAIGN, action="pause", requested_by="u"),
     "campaign.discovery_finished": ev.DiscoveryFinished(
-        campaign_id=CAMPAIGN, total_discovered=1, reason="exhausted",
+        campaign_id=CAMPAIGN,
+        total_discovered=1,
+        reason="exhausted",
         platforms={"linkedin": ev.PlatformDiscovery(discovered=1)},
     ),
     "prospect.discovered": ev.ProspectDiscovered(
         prospect_id=PROSPECT, campaign_id=CAMPAIGN, rank=0, profile=_profile(), options=OPTIONS
     ),
     "prospect.enriched": ev.ProspectEnriched(
-        prospect_id=PROSPECT, campaign_id=CAMPAIGN, profile=_profile(), options=OPTIONS,
-        provider_calls=[ev.ProviderCall(provider="clearbit", operation="company",
-                                        status="success", cost=Decimal("0.10"), latency_ms=3)],
+        prospect_id=PROSPECT,
+        campaign_id=CAMPAIGN,
+        profile=_profile(),
+        options=OPTIONS,
+        provider_calls=[
+            ev.ProviderCall(
+                provider="clearbit",
+                operation="company",
+                status="success",
+                cost=Decimal("0.10"),
+                latency_ms=3,
+            )
+        ],
     ),
     "prospect.scored": ev.ProspectScored(
-        prospect_id=PROSPECT, campaign_id=CAMPAIGN, icp_match_score=0.8, quality_score=0.5,
-        breakdown=_breakdown(), outcome="qualified", profile=_profile(), options=OPTIONS,
+        prospect_id=PROSPECT,
+        campaign_id=CAMPAIGN,
+        icp_match_score=0.8,
+        quality_score=0.5,
+        breakdown=_breakdown(),
+        outcome="qualified",
+        profile=_profile(),
+        options=OPTIONS,
     ),
     "prospect.reviewed": ev.ProspectReviewed(
         prospect_id=PROSPECT, campaign_id=CAMPAIGN, decision="convert", reviewed_by="u"
@@ -140,9 +174,17 @@ PAYLOADS: dict[str, BaseModel] = {
     "prospect.erase": ev.EraseProspect(prospect_id=PROSPECT, requested_by="u"),
     "prospect.erased": ev.ProspectErased(prospect_id=PROSPECT, erased_at=NOW),
     "lead.created": ev.LeadCreated(
-        lead_id=lead_id_for(PROSPECT), prospect_id=PROSPECT, campaign_id=CAMPAIGN, source="auto",
-        platform="linkedin", profile_url="https://example/in/1", name="Jane Roe",
-        icp_match_score=0.8, quality_score=0.5, breakdown=_breakdown(), created_at=NOW,
+        lead_id=lead_id_for(PROSPECT),
+        prospect_id=PROSPECT,
+        campaign_id=CAMPAIGN,
+        source="auto",
+        platform="linkedin",
+        profile_url="https://example/in/1",
+        name="Jane Roe",
+        icp_match_score=0.8,
+        quality_score=0.5,
+        breakdown=_breakdown(),
+        created_at=NOW,
     ),
 }
 
@@ -188,8 +230,11 @@ def test_every_field_of_every_contract_is_described():
         for model in _models()
         for name, field in model.model_fields.items()
         if not field.description
-        and not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
-                 and field.annotation.__doc__)
+        and not (
+            isinstance(field.annotation, type)
+            and issubclass(field.annotation, BaseModel)
+            and field.annotation.__doc__
+        )
     ]
     assert missing == []
 
@@ -199,12 +244,17 @@ def test_every_field_of_every_contract_is_described():
     [
         (lambda raw: b"{not json", "not_json"),
         (lambda raw: b"[1, 2]", "not_an_envelope"),
-        (lambda raw: raw.replace(b'"schema_version":1', b'"schema_version":99'),
-         "unknown_schema_version"),
-        (lambda raw: raw.replace(b'"action":"pause"', b'"action":"explode"'),
-         "contract_violation"),
-        (lambda raw: raw.replace(b'"event_type":"campaign.control"',
-                                 b'"event_type":"lead.created"'), "wrong_event_type"),
+        (
+            lambda raw: raw.replace(b'"schema_version":1', b'"schema_version":99'),
+            "unknown_schema_version",
+        ),
+        (lambda raw: raw.replace(b'"action":"pause"', b'"action":"explode"'), "contract_violation"),
+        (
+            lambda raw: raw.replace(
+                b'"event_type":"campaign.control"', b'"event_type":"lead.created"'
+            ),
+            "wrong_event_type",
+        ),
     ],
 )
 def test_malformed_messages_are_poison_with_a_reason(mutate, reason):

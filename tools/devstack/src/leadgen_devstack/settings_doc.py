@@ -34,17 +34,22 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
     shared = set(ServiceSettings.model_fields) | set(PiiKeySettings.model_fields)
     return [
         ("every service", ServiceSettings, set()),
-        ("personal-data keys (gateway, discovery, enrichment, lead-writer)",
-         PiiKeySettings, set()),
-        ("rate limits (Redis, shared by every replica of discovery and enrichment)",
-         RateLimitSettings, set()),
+        ("personal-data keys (gateway, discovery, enrichment, lead-writer)", PiiKeySettings, set()),
+        (
+            "rate limits (Redis, shared by every replica of discovery and enrichment)",
+            RateLimitSettings,
+            set(),
+        ),
         ("gateway", GatewaySettings, shared),
         ("discovery", DiscoverySettings, shared),
         ("enrichment", EnrichmentSettings, shared),
         ("scoring", ScoringSettings, shared),
         ("lead-writer", LeadWriterSettings, shared),
-        ("lead-writer's retention job (`leadgen retention run`, the retention CronJob)",
-         RetentionSettings, shared),
+        (
+            "lead-writer's retention job (`leadgen retention run`, the retention CronJob)",
+            RetentionSettings,
+            shared,
+        ),
         ("sandbox provider server", SandboxSettings, {"http_host", "http_port", "log_level"}),
         ("dev stack (`leadgen up`)", DevstackSettings, set()),
     ]

@@ -39,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
         env = read_env(paths.stack_env)
         icp_path = args.icp or sample_icp_path()
         console.rule(f"sample campaign: {icp_path}")
-        result = run_demo(env["GATEWAY_URL"], env["ADMIN_TOKEN"], icp_path=icp_path,
-                          max_prospects=args.max_prospects, console=console)
+        result = run_demo(
+            env["GATEWAY_URL"],
+            env["ADMIN_TOKEN"],
+            icp_path=icp_path,
+            max_prospects=args.max_prospects,
+            console=console,
+        )
         print_summary(result, console)
         client = GatewayClient(env["GATEWAY_URL"], env["ADMIN_TOKEN"])
         console.print(lead_table(client, result.campaign["id"]))
