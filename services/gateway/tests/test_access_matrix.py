@@ -349,6 +349,10 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/prospecting/campaigns/{campaign_id}"): Entry(
         VIEW, 200, call("/api/v1/prospecting/campaigns/{campaign_id}")
     ),
+    # Aggregates only (issue 11's analytics): every reader of the campaign.
+    ("GET", "/api/v1/prospecting/campaigns/{campaign_id}/analytics"): Entry(
+        VIEW, 200, call("/api/v1/prospecting/campaigns/{campaign_id}/analytics")
+    ),
     ("PATCH", "/api/v1/prospecting/campaigns/{campaign_id}"): Entry(
         MANAGE, 202, call("/api/v1/prospecting/campaigns/{campaign_id}", {"status": "paused"})
     ),

@@ -243,3 +243,29 @@ async def lead_for_update(
         .where(leads.c.id == lead_id, leads.c.team_id == team_id)
     )
     return (await conn.execute(query)).mappings().one_or_none()
+
+
+#: Buckets of the score distribution: [0, 0.1), [0.1, 0.2) ... [0.9, 1.0] (1.0 in the last).
+SCORE_BUCKETS = 10
+
+
+async def score_distribution(
+    conn: AsyncConnection, team_id: uuid.UUID, campaign_id: uuid.UUID
+) -> list[int]:
+    """How many of the campaign's scored prospects fall in each tenth of the ICP match
+    score (an aggregate: no person is named, so every reader of the campaign may see it)."""
+    cp = campaign_prospects
+    bucket = func.least(func.width_bucket(cp.c.icp_match_score, 0.0, 1.0, SCORE_BUCKETS), 10)
+    query = (
+        select(bucket.label("bucket"), func.count())
+        .where(
+            cp.c.campaign_id == campaign_id,
+            cp.c.team_id == team_id,
+            cp.c.icp_match_score.is_not(None),
+        )
+        .group_by(bucket)
+    )
+    counts = [0] * SCORE_BUCKETS
+    for index, count in (await conn.execute(query)).all():
+        counts[max(1, min(SCORE_BUCKETS, int(index))) - 1] += count
+    return counts

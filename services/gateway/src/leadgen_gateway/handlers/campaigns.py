@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
@@ -22,7 +23,7 @@ from sqlalchemy import RowMapping
 
 from ..adapters import audit, icps, read_models
 from ..adapters import campaigns as repo
-from ..campaign_view import campaign_view
+from ..campaign_view import CURRENCY, campaign_view
 from ..deps import Gateway, GatewayDep, Manager, Reader
 from ..domain import progress as calc
 from ..domain.cursor import BadCursor, decode_cursor, encode_cursor
@@ -31,12 +32,16 @@ from ..errors import ApiError, invalid, not_found
 from ..publishing import ensure_publishable, publish, request_correlation_id
 from ..schemas.campaigns import (
     CampaignAccepted,
+    CampaignAnalytics,
     CampaignControl,
     CampaignControlAccepted,
     CampaignCreate,
     CampaignOut,
     CampaignPage,
     CampaignSummary,
+    Cost,
+    Progress,
+    ScoreBucket,
 )
 from ..schemas.common import error_responses
 from ..schemas.prospects import ProspectItem, ProspectPage
@@ -170,6 +175,54 @@ async def get_campaign(campaign_id: uuid.UUID, gw: GatewayDep, who: Reader) -> C
     if icp_row is not None:
         icp = Icp.model_validate({**icp_row["definition"], "id": str(icp_row["id"])})
     return campaign_view(campaign, progress, discovered, live, icp, datetime.now(UTC))
+
+
+@router.get(
+    "/{campaign_id}/analytics", response_model=CampaignAnalytics, responses=error_responses(404)
+)
+async def campaign_analytics(
+    campaign_id: uuid.UUID, gw: GatewayDep, who: Reader
+) -> CampaignAnalytics:
+    """Lead quality and ROI: the score distribution, qualified and lead rates, cost per
+    qualified lead and per lead. Aggregates only, so any reader of the campaign sees them."""
+    async with gw.db.transaction(who) as conn:
+        campaign = await repo.get(conn, who.team_id, campaign_id)
+        if campaign is None:
+            raise not_found("campaign")
+        progress = await read_models.progress(conn, who.team_id, campaign_id)
+        counts = await read_models.score_distribution(conn, who.team_id, campaign_id)
+    counters = Progress(
+        **{name: (progress[name] if progress else 0) for name in Progress.model_fields}
+    )
+    total = Decimal(progress["cost_total"]) if progress else Decimal(0)
+    width = 1 / len(counts)
+    buckets = [
+        ScoreBucket(low=round(i * width, 2), high=round((i + 1) * width, 2), count=count)
+        for i, count in enumerate(counts)
+    ]
+    return CampaignAnalytics(
+        campaign_id=campaign_id,
+        name=campaign["name"],
+        icp_id=campaign["icp_id"],
+        status=calc.effective_status(
+            progress["status"] if progress else None, campaign["requested_status"]
+        ),
+        platforms=campaign["platforms"],
+        progress=counters,
+        score_distribution=buckets,
+        qualified_rate=_rate(counters.qualified, counters.scored),
+        lead_rate=_rate(counters.converted, counters.scored),
+        cost=Cost(
+            total=calc.money(total),
+            per_qualified_lead=calc.cost_per_qualified_lead(total, counters.qualified),
+            currency=CURRENCY,
+        ),
+        cost_per_lead=calc.money(total / counters.converted) if counters.converted else None,
+    )
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 @router.patch(

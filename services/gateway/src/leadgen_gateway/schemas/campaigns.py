@@ -121,3 +121,28 @@ class CampaignSummary(CamelModel):
 class CampaignPage(CamelModel):
     items: list[CampaignSummary]
     next_cursor: str | None
+
+
+class ScoreBucket(CamelModel):
+    low: float = Field(description="Lowest ICP match score of the bucket (inclusive).")
+    high: float = Field(description="Upper bound (exclusive, but 1.0 is in the last bucket).")
+    count: int
+
+
+class CampaignAnalytics(CamelModel):
+    """Lead quality and ROI of one campaign: what the console's analytics page and an A/B
+    comparison of two ICP variants are drawn from."""
+
+    campaign_id: uuid.UUID
+    name: str
+    icp_id: uuid.UUID
+    status: CampaignStatus
+    platforms: list[Platform]
+    progress: Progress
+    score_distribution: list[ScoreBucket] = Field(
+        description="Scored prospects per tenth of the ICP match score."
+    )
+    qualified_rate: float | None = Field(description="qualified / scored; null before any.")
+    lead_rate: float | None = Field(description="leads (converted) / scored; null before any.")
+    cost: Cost
+    cost_per_lead: float | None = Field(description="total / leads; null before any.")
