@@ -16,6 +16,7 @@ from .adapters.principals import KnownPrincipals
 from .adapters.rate_limit import ApiRateLimit, LocalRateLimit, RedisRateLimit
 from .adapters.vectors import PgVectorSearch, VectorSearch
 from .adapters.vectors_pinecone import PineconeVectorSearch
+from .console import routes as console
 from .deps import Gateway
 from .request_guard import RequestGuard
 from .settings import GatewaySettings
@@ -70,6 +71,7 @@ def create_app(
     )
     errors.install(app)
     handlers.include(app)
+    console.install(app)  # the web console, a client of the API above
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -50,6 +50,12 @@ class GatewaySettings(ServiceSettings, PiiKeySettings):
         description="Largest options.maxProspects a campaign may ask for (the contract's own "
         "bound is 100,000); more is a 422 naming the field.",
     )
+    console_dev_login: bool = Field(
+        default=False,
+        description="Offer 'dev login' on /console/login: a token for the demo team minted "
+        "by the gateway itself, no token to paste. The devstack turns it on; never in a "
+        "shared environment (anyone reaching the console becomes the demo team's admin).",
+    )
     pinecone_api_key: SecretStr | None = Field(
         default=None,
         description="Set (as for scoring) when scoring keeps vectors in Pinecone: the similar "
@@ -66,4 +72,10 @@ class GatewaySettings(ServiceSettings, PiiKeySettings):
     def _pinecone_needs_its_host(self) -> GatewaySettings:
         if self.pinecone_api_key and not self.pinecone_index_host:
             raise ValueError("PINECONE_API_KEY is set: PINECONE_INDEX_HOST is needed too")
+        return self
+
+    @model_validator(mode="after")
+    def _no_dev_login_in_prod(self) -> GatewaySettings:
+        if self.console_dev_login and self.environment == "prod":
+            raise ValueError("CONSOLE_DEV_LOGIN is for dev stacks; it is refused in prod")
         return self
