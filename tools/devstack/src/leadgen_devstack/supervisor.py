@@ -201,6 +201,9 @@ class Supervisor:
             port = choose(s.gateway_port if service.name == "gateway" else 0)
             own_db = self.secrets[service.db_url_key].replace("postgresql:", "postgresql+asyncpg:")
             env = {**shared, **self._key_env(service.name), "DATABASE_URL": own_db}
+            if service.name == "gateway":
+                # The console's "dev login" (demo team, no token to paste): dev stacks only.
+                env["CONSOLE_DEV_LOGIN"] = "true"
             self.start(service_spec(service, port, env))
         await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
         self._write_stack_env(kafka, rds)
@@ -257,6 +260,8 @@ class Supervisor:
         token_settings = ServiceSettings(jwt_secret=self.secrets["JWT_SECRET"])
         values = {
             "GATEWAY_URL": origin(ports["gateway"]),
+            # The web console (dev login on); `leadgen up` prints it with the other URLs.
+            "CONSOLE_URL": f"{origin(ports['gateway'])}/console",
             "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{kafka}",
             "DATABASE_URL": self.secrets["DATABASE_URL"],  # read-only application role
             "DATABASE_ADMIN_URL": self.secrets["DATABASE_ADMIN_URL"],  # owner

@@ -40,6 +40,9 @@ TERMINAL = frozenset({"completed", "failed", "cancelled"})
 POLL_S = 1.0
 #: A comment line this often keeps proxies from closing an idle stream.
 HEARTBEAT_S = 15.0
+#: A stream ends after this long (the browser's EventSource reconnects by itself), so a
+#: forgotten tab holds no connection for ever.
+STREAM_MAX_S = 600.0
 DEV_TEAM = "demo"
 DEV_TOKEN_TTL = timedelta(hours=8)
 
@@ -185,9 +188,9 @@ async def campaign_events(request: Request, campaign_id: str, s: SessionDep) -> 
     token = s.token
 
     async def stream() -> Any:
-        last, quiet = None, 0.0
+        last, quiet, elapsed = None, 0.0, 0.0
         async with api_client(request, token) as client:
-            while not await request.is_disconnected():
+            while elapsed < STREAM_MAX_S and not await request.is_disconnected():
                 response = await client.get(f"/api/v1/prospecting/campaigns/{campaign_id}")
                 if response.status_code != 200:
                     yield "event: end\ndata: {}\n\n"
@@ -204,6 +207,7 @@ async def campaign_events(request: Request, campaign_id: str, s: SessionDep) -> 
                     yield ": still here\n\n"
                 await asyncio.sleep(POLL_S)
                 quiet += POLL_S
+                elapsed += POLL_S
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
@@ -499,6 +503,8 @@ async def analytics(request: Request, s: SessionDep) -> HTMLResponse:
                 return _error_page(request, s, answer)
             stats[pick] = answer.body
         compared.append(stats[pick])
+    icp_listing = await s.get("/icps", limit=100)
+    icp_names = {i["id"]: i["name"] for i in icp_listing.body["items"]} if icp_listing.ok else {}
     return page(
         request,
         "analytics.html",
@@ -508,4 +514,5 @@ async def analytics(request: Request, s: SessionDep) -> HTMLResponse:
         a=pick_a,
         b=pick_b,
         compared=compared,
+        icp_names=icp_names,
     )

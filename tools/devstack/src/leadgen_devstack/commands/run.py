@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _where_next(console: Console, env: dict[str, str], paths: StatePaths, *, keep: bool) -> None:
     console.print("\n[bold]Where to look next[/]")
+    console.print(f"  web console   {env['GATEWAY_URL']}/console (dev login: demo team)")
     console.print(f"  API docs      {env['GATEWAY_URL']}/docs (bearer token: ADMIN_TOKEN)")
     console.print(f"  metrics       {env['GATEWAY_METRICS_URL']} and the other *_METRICS_URL")
     console.print(f"  stack.env     {paths.stack_env}  logs: {paths.logs}")
