@@ -53,6 +53,8 @@ async def test_pages_need_a_session_and_the_login_sets_a_strict_httponly_cookie(
     assert "Secure" not in cookie  # plain http here; https gets Secure
     page = await api.client.get("/console/campaigns")
     assert page.status_code == 200 and f"admin@{team}" in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src 'self';" in page.headers["content-security-policy"]
 
 
 async def test_forms_without_the_sessions_csrf_token_change_nothing(api, team, icp_body):
@@ -196,6 +198,23 @@ async def test_campaign_page_and_its_event_stream(api, seed, team, make_campaign
     first = json.loads(text.split("data: ", 1)[1].split("\n\n")[0])
     assert first["status"] == "completed" and first["progress"]["qualified"] == 1
     assert text.endswith("event: end\ndata: {}\n\n")  # a terminal campaign ends the stream
+
+
+async def test_control_buttons_publish_commands_and_a_viewer_has_none(api, team, make_campaign):
+    campaign_id = await make_campaign(team)
+    csrf = await login(api, team)
+    html = (await api.client.get(f"/console/campaigns/{campaign_id}")).text
+    assert 'value="paused" data-control>' in html  # running: control offered
+    response = await api.client.post(
+        f"/console/campaigns/{campaign_id}/control", data={"csrf": csrf, "status": "paused"}
+    )
+    assert response.status_code == 303 and "paused+requested" in response.headers["location"]
+    [event] = api.events("campaign.control")
+    assert event["payload"]["action"] == "pause"
+
+    await login(api, team, Role.VIEWER)
+    html = (await api.client.get(f"/console/campaigns/{campaign_id}")).text
+    assert "data-control" not in html and 'data-live="progress.discovered"' in html
 
 
 async def test_review_queue_decides_one_or_many(api, seed, team, make_campaign):

@@ -54,7 +54,8 @@ class GatewaySettings(ServiceSettings, PiiKeySettings):
         default=False,
         description="Offer 'dev login' on /console/login: a token for the demo team minted "
         "by the gateway itself, no token to paste. The devstack turns it on; never in a "
-        "shared environment (anyone reaching the console becomes the demo team's admin).",
+        "shared environment (anyone reaching the console becomes the demo team's admin); "
+        "refused when ENVIRONMENT=prod.",
     )
     pinecone_api_key: SecretStr | None = Field(
         default=None,
