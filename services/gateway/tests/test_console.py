@@ -247,9 +247,14 @@ async def test_analytics_compares_two_campaigns(api, seed, team, make_campaign):
     await login(api, team)
     html = (await api.client.get(f"/console/analytics?a={a}&b={b}")).text
     assert html.count('role="img"') == 2
-    assert "1.00 USD" in html or "2.00 USD" in html  # cost per qualified lead of A: 2.00
-    assert "2.00 USD" in html and "25.0 %" in html  # qualified rate 1/4
+    # A: 2.00 USD for 1 qualified of 4 scored; B has nothing scored yet.
+    assert "<dt>Cost per qualified lead</dt><dd>2.00 USD</dd>" in html
+    assert "<dt>Qualified rate</dt><dd>25.0 %</dd>" in html
+    assert "<dt>Qualified rate</dt><dd>—</dd>" in html
     assert '<h2 id="cmp-2">B: B</h2>' in html
+    assert "<caption>B against A</caption>" in html
+    assert "<td>-1</td>" in html  # B has one lead fewer than A
+    assert "different platforms" not in html
 
 
 @pytest.fixture
