@@ -112,7 +112,8 @@ def _logged_in(request: Request, token: str) -> RedirectResponse:
         token,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        # Behind a TLS-terminating proxy the scheme seen here is http: prod always marks it.
+        secure=request.url.scheme == "https" or _settings(request).environment == "prod",
         path="/console",
     )
     return response
