@@ -46,7 +46,14 @@ async def test_pages_need_a_session_and_the_login_sets_a_strict_httponly_cookie(
     assert refused.status_code == 401 and "invalid or expired" in refused.text
     assert (await api.client.post("/console/login/dev", data={})).status_code == 404
 
-    response = await api.client.post("/console/login", data={"token": api.token(team)})
+    evil = {"Origin": "https://evil.example"}
+    forged = await api.client.post("/console/login", data={"token": api.token(team)}, headers=evil)
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+
+    same = {"Origin": "http://gateway"}  # the test client's own origin
+    response = await api.client.post(
+        "/console/login", data={"token": api.token(team)}, headers=same
+    )
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{COOKIE}=")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie

@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -119,8 +119,18 @@ def _logged_in(request: Request, token: str) -> RedirectResponse:
     return response
 
 
+def _cross_site(request: Request) -> bool:
+    """A browser's form post from another site (login CSRF: logging the victim in as the
+    attacker). The login forms have no session to bind a CSRF token to, so they check the
+    Origin browsers send with every POST; its host must be the one the request came to."""
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+
+
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request) -> Response:
+    if _cross_site(request):
+        return HTMLResponse("<h1>Forbidden</h1><p>Cross-site login refused.</p>", 403)
     token = str((await request.form()).get("token") or "").strip()
     if principal_of(_settings(request), token) is None:
         return page(
@@ -140,6 +150,8 @@ async def dev_login(request: Request) -> Response:
     settings = _settings(request)
     if not settings.console_dev_login:
         return HTMLResponse("<h1>Not found</h1>", 404)
+    if _cross_site(request):
+        return HTMLResponse("<h1>Forbidden</h1><p>Cross-site login refused.</p>", 403)
     role = str((await request.form()).get("role") or Role.ADMIN.value)
     if role not in {r.value for r in Role}:
         role = Role.ADMIN.value
