@@ -207,6 +207,16 @@ async def test_campaign_page_and_its_event_stream(api, seed, team, make_campaign
     assert text.endswith("event: end\ndata: {}\n\n")  # a terminal campaign ends the stream
 
 
+async def test_ids_that_are_not_ids_never_reach_the_api(api, team, make_icp):
+    await make_icp(team)
+    await login(api, team)
+    for query in ("a=../../icps", "a=x%3Fy", "a=..%2F..%2Ficps"):
+        response = await api.client.get(f"/console/analytics?{query}")
+        assert response.status_code == 404 and "no such resource" in response.text, query
+    launch = await api.client.get("/console/launch?icp=../../leads")
+    assert "no such resource" in launch.text
+
+
 async def test_control_buttons_publish_commands_and_a_viewer_has_none(api, team, make_campaign):
     campaign_id = await make_campaign(team)
     csrf = await login(api, team)

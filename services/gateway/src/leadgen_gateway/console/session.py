@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,9 @@ from ..domain.permissions import Permission, allows
 from ..settings import GatewaySettings
 
 COOKIE = "leadgen_console"
+#: API paths are names and ids only: an id from a form or query string that would add a
+#: segment, a dot segment, a query or an escape never reaches the API.
+SAFE_PATH = re.compile(r"^(/[A-Za-z0-9_-]+)+$")
 #: The in-process API's origin (never resolved: requests go through the ASGI transport).
 API_BASE = "http://gateway.console"
 
@@ -79,6 +83,8 @@ class Session:
     async def call(
         self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
     ) -> ApiAnswer:
+        if not SAFE_PATH.match(path):
+            return ApiAnswer(404, {"code": "not_found", "message": "no such resource"})
         response = await self.client.request(method, f"/api/v1{path}", json=json, params=params)
         if response.status_code == 401:
             raise LoginRequired
