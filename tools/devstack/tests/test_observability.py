@@ -51,11 +51,22 @@ def recorded() -> set[str]:
     return {r["record"] for r in obs.rules() if "record" in r}
 
 
+@cache
 def rule_tests() -> dict[str, dict[str, Any]]:
     return {p.name: yaml.safe_load(p.read_text()) for p in sorted(obs.RULE_TESTS.glob("*.yml"))}
 
 
 # ------------------------------------------------------------------------------ promtool
+
+
+def test_promtool_unavailable_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No promtool on PATH, an empty cache and no apt-get: a clear error, not a skip."""
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("LEADGEN_TOOLS_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(obs.PromtoolUnavailable, match="apt-get is missing"):
+        obs.promtool()
 
 
 def test_rules_pass_promtool_check() -> None:

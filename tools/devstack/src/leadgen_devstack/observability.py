@@ -23,6 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -137,12 +138,16 @@ def promtool() -> Path:
                     "promtool is not on PATH and `apt-get download prometheus` failed "
                     f"(run `apt-get update` as root first?):\n{download.stderr.strip()}"
                 )
-            unpacked = work / "root"
+            unpacked = work / "deb"
             extract = _run(["dpkg-deb", "-x", str(debs[0]), str(unpacked)], work)
             if extract.returncode != 0 or not (unpacked / "usr" / "bin" / "promtool").exists():
                 raise PromtoolUnavailable(f"dpkg-deb -x {debs[0].name} failed: {extract.stderr}")
+            # promtool alone (static Go binary, 20 MB of the package's 95 MB unpacked)
+            kept = work / "root" / "usr" / "bin"
+            kept.mkdir(parents=True)
+            (unpacked / "usr" / "bin" / "promtool").rename(kept / "promtool")
             shutil.rmtree(root, ignore_errors=True)
-            unpacked.rename(root)  # whole, or not at all: the check above sees either
+            (work / "root").rename(root)  # whole, or not at all: the check above sees either
     return binary
 
 
@@ -228,13 +233,17 @@ def exposed_names(metrics_text: str) -> set[str]:
 # --------------------------------------------------------------------- rules, dashboards
 
 
+@cache
 def rules() -> list[dict[str, Any]]:
+    """Every rule of the rules file (read once per process)."""
     return [
         rule for group in yaml.safe_load(RULES.read_text())["groups"] for rule in group["rules"]
     ]
 
 
+@cache
 def dashboards() -> dict[str, dict[str, Any]]:
+    """File name -> dashboard JSON (read once per process)."""
     return {path.name: json.loads(path.read_text()) for path in sorted(DASHBOARDS.glob("*.json"))}
 
 
