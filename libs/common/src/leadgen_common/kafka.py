@@ -21,6 +21,10 @@ once (scoring embeds a whole batch in one model run): poison records of the batc
 dead-lettered one by one, the rest go to the handler together, and if that call fails
 the batch falls back to one message at a time, so retries and dead letters stay per
 message and one bad message never takes the others down with it.
+
+Every record consumed and every event published is traced (``process <topic>`` and
+``send <topic>`` spans, trace context in the ``traceparent`` header, per message even in
+batches: :mod:`leadgen_common.kafka_tracing`).
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import StreamMessage
 
+from . import kafka_tracing, metrics
 from . import logging as log_ctx
-from . import metrics
 from .contracts import Envelope, PoisonMessage, decode, encode, message_key
 from .settings import ServiceSettings
 from .unavailable import is_unavailable
@@ -207,12 +211,18 @@ class EventBus:
     async def _dispatch(
         self, topic: str, group: str, body: bytes, record: Any, handler: Handler
     ) -> str:
-        try:
-            envelope = self._decode(topic, body)
-        except PoisonMessage as poison:
-            await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
-            return "dead_lettered"
-        return await self._with_retries(topic, group, envelope, body, record, handler)
+        with kafka_tracing.processing(topic, group, record) as span:
+            try:
+                envelope = self._decode(topic, body)
+            except PoisonMessage as poison:
+                kafka_tracing.failed(span, poison.reason)
+                await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
+                return "dead_lettered"
+            kafka_tracing.identify(span, envelope)
+            outcome = await self._with_retries(topic, group, envelope, body, record, handler)
+            if outcome == "dead_lettered":
+                kafka_tracing.failed(span, outcome)
+            return outcome
 
     async def _with_retries(
         self,
@@ -271,12 +281,29 @@ class EventBus:
     ) -> list[str]:
         """Outcome per record, in order. Poison is dead-lettered alone; the others go to
         ``handler`` together, and one at a time (each with its own retries) if that fails."""
+        spans = kafka_tracing.BatchSpans(topic, group, records)
+        try:
+            return await self._handle_batch(topic, group, bodies, records, handler, spans)
+        finally:
+            spans.end()
+
+    async def _handle_batch(
+        self,
+        topic: str,
+        group: str,
+        bodies: list[bytes],
+        records: list[Any],
+        handler: BatchHandler,
+        spans: kafka_tracing.BatchSpans,
+    ) -> list[str]:
         outcomes: list[str] = ["dead_lettered"] * len(bodies)
-        good: list[tuple[int, Envelope[Any]]] = []
+        good: dict[int, Envelope[Any]] = {}
         for index, (body, record) in enumerate(zip(bodies, records, strict=True)):
             try:
-                good.append((index, self._decode(topic, body)))
+                good[index] = self._decode(topic, body)
+                kafka_tracing.identify(spans.spans[index], good[index])
             except PoisonMessage as poison:
+                kafka_tracing.failed(spans.spans[index], poison.reason)
                 await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
         if not good:
             return outcomes
@@ -285,17 +312,21 @@ class EventBus:
             await handler([envelope])
 
         try:
-            await handler([envelope for _, envelope in good])
+            with spans.batch(good):
+                await handler(list(good.values()))
         except Exception as exc:
             logger.warning(
                 "batch of %d failed (%r); handling its messages one by one", len(good), exc
             )
-            for index, envelope in good:
-                outcomes[index] = await self._with_retries(
-                    topic, group, envelope, bodies[index], records[index], alone
-                )
+            for index, envelope in good.items():
+                with spans.alone(index, envelope):
+                    outcomes[index] = await self._with_retries(
+                        topic, group, envelope, bodies[index], records[index], alone
+                    )
+                if outcomes[index] == "dead_lettered":
+                    kafka_tracing.failed(spans.spans[index], "dead_lettered")
             return outcomes
-        for index, _ in good:
+        for index in good:
             outcomes[index] = "ok"
         return outcomes
 
@@ -330,17 +361,47 @@ class EventBus:
 
     # ------------------------------------------------------------ publishing
     async def publish(self, envelope: Envelope[Any], headers: dict[str, str] | None = None) -> None:
-        """Publish ``envelope`` on its topic; EventTooLarge when consumers would refuse it."""
+        """Publish ``envelope`` on its topic; EventTooLarge when consumers would refuse it.
+
+        Its ``send`` span continues the trace of the event that caused it when that one is
+        being handled now (``causation_id``), else the current span's."""
         body = encode(envelope)
         if len(body) > self.settings.max_event_bytes:
             raise EventTooLarge(envelope.event_type, len(body), self.settings.max_event_bytes)
-        metrics.MESSAGES_PUBLISHED.labels(envelope.event_type).inc()
-        await self.broker.publish(
+        await self.publish_stored(
+            envelope.event_type,
             body,
-            topic=envelope.event_type,
             key=message_key(envelope),
+            event_id=envelope.event_id,
             headers={"content-type": "application/json", **(headers or {})},
+            parent=kafka_tracing.parent_of(envelope),
         )
+
+    async def publish_stored(
+        self,
+        topic: str,
+        body: bytes,
+        *,
+        key: bytes | None,
+        event_id: Any,
+        headers: dict[str, str],
+        parent: kafka_tracing.Context | None = None,
+    ) -> None:
+        """Publish an already encoded event (an outbox row) as it is, under a ``send``
+        span whose parent is ``parent``, else the trace context ``headers`` hold (the one
+        stored with the row), else the current span."""
+        if parent is None and any(name in headers for name in kafka_tracing.TRACE_HEADERS):
+            parent = kafka_tracing.extract(headers)
+        with kafka_tracing.sending(
+            topic,
+            key=key,
+            event_id=event_id,
+            headers=headers,
+            parent=parent,
+            client_id=f"leadgen-{self.service}",
+        ) as traced_headers:
+            await self.broker.publish(body, topic=topic, key=key, headers=traced_headers)
+        metrics.MESSAGES_PUBLISHED.labels(topic).inc()
 
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:

@@ -1,4 +1,5 @@
-"""JSON log lines with correlation, campaign and prospect ids (never personal data)."""
+"""JSON log lines with correlation, campaign and prospect ids (never personal data), and
+the trace and span ids of the span current when the line was logged (logs to traces)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
 from pydantic import ValidationError
 
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -47,6 +49,10 @@ class JsonFormatter(logging.Formatter):
             value = var.get()
             if value is not None:
                 line[key] = value
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            line["trace_id"] = trace.format_trace_id(span.trace_id)
+            line["span_id"] = trace.format_span_id(span.span_id)
         extra = getattr(record, "fields", None)
         if isinstance(extra, dict):
             line.update(extra)

@@ -1,5 +1,6 @@
 """The HTTP face every service shares: /healthz, /readyz, /metrics, and a
-lifespan that starts the event bus and stops it gracefully on SIGTERM."""
+lifespan that starts the event bus and stops it gracefully on SIGTERM; logging and
+tracing set up before the app is built (:mod:`leadgen_common.telemetry`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from .kafka import EventBus
 from .logging import configure_logging
 from .settings import ServiceSettings
+from .telemetry import configure_tracing, instrument_app
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +74,15 @@ def create_service_app(
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    instrument_app(app)
     return app
 
 
 def run(app_factory: Callable[[], FastAPI], settings: ServiceSettings) -> None:
     """Serve the app; SIGTERM turns readiness off, drains, and exits within the grace period."""
     configure_logging(settings.service_name, settings.log_level)
+    # Before the factory: its engines and HTTP clients are made traced.
+    configure_tracing(settings)
     uvicorn.run(
         app_factory(),
         host=settings.http_host,

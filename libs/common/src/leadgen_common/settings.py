@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -21,6 +22,12 @@ class ServiceSettings(BaseSettings):
         default="dev", description="dev and test allow placeholder secrets; prod refuses them."
     )
     log_level: str = Field(default="INFO", description="Python log level for this service.")
+    traces_file: Path | None = Field(
+        default=None,
+        description="Append every finished trace span as one JSON line to this file (tests, "
+        "debugging); turns tracing on by itself. Exporting to a collector is configured by "
+        "the standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER).",
+    )
     http_host: str = Field(default="127.0.0.1", description="Bind address of /healthz etc.")
     http_port: int = Field(default=8000, ge=0, le=65535, description="HTTP port (0 = any free).")
 

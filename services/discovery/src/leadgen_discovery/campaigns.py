@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from leadgen_common import kafka_tracing
 from leadgen_common.contracts import Envelope, Platform
 from leadgen_common.contracts.events import CampaignStarted, ControlAction, ControlCampaign
 from leadgen_common.criteria import NOT_SUPPORTED, translate
@@ -65,6 +66,7 @@ class Campaigns:
             options=started.options,
             correlation_id=envelope.correlation_id,
             started_event_id=envelope.event_id,
+            trace_context=kafka_tracing.carrier(),  # this handler's span: campaign.started's
             platforms=tuple(
                 platform_cursor(started, platform, self.searches.get(platform))
                 for platform in dict.fromkeys(started.platforms)

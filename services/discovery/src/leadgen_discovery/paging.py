@@ -8,6 +8,10 @@ never inside a Kafka handler (a campaign pages for minutes; a handler must not b
 partition). Every decision is taken from the cursors just loaded, so a restart resumes
 exactly where the last persisted page ended, on whichever replica claims the campaign.
 Platforms fetch concurrently: one waiting for its rate limit does not stop the others.
+
+The loop continues the campaign's trace (stored with its cursors from the
+campaign.started handler's span): its platform calls and every prospect.discovered it
+publishes belong to the trace that began with the gateway's ``POST /campaigns``.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from contextvars import Token
 from typing import Any
 
+from leadgen_common import kafka_tracing
 from leadgen_common import logging as log_ctx
 from leadgen_common.contracts import Envelope, Platform, envelope_for, prospect_id_for
 from leadgen_common.criteria import NOT_SUPPORTED
 from leadgen_common.suppression import profile_entries
+from opentelemetry import context as otel_context
+from opentelemetry.context import Context
 
 from . import metrics
 from .domain.cursors import (
@@ -83,6 +91,7 @@ class CampaignPager:
         """Page ``campaign_id`` to its end; raises LeaseLost if another replica took it."""
         log_ctx.bind(campaign_id=campaign_id)
         fetches = Fetches()
+        traced: Token[Context] | None = None  # the campaign's trace context, once attached
         try:
             while True:
                 # Cleared before loading, so a control message handled after the load
@@ -91,6 +100,8 @@ class CampaignPager:
                 state = await self._load(campaign_id)
                 if state is None:
                     return
+                if traced is None:  # fetch tasks started from here on inherit it
+                    traced = otel_context.attach(kafka_tracing.extract(state.trace_context))
                 match next_step(state, self.page_sizes, fetches.reserved()):
                     case Wait():
                         await fetches.cancel()  # a paused campaign fetches nothing
@@ -107,6 +118,8 @@ class CampaignPager:
                         return
         finally:
             await fetches.cancel()
+            if traced is not None:
+                otel_context.detach(traced)
 
     async def _load(self, campaign_id: uuid.UUID) -> CampaignCursors | None:
         """The campaign's cursors; None once finished; LeaseLost if no longer ours."""

@@ -7,8 +7,14 @@ import logging
 from typing import Any
 
 from faststream import AckPolicy
+from leadgen_common import kafka_tracing
 from leadgen_common.contracts import Envelope, reaction_to
-from leadgen_common.contracts.events import ControlAction, EraseProspect, ProspectErased
+from leadgen_common.contracts.events import (
+    ControlAction,
+    EraseProspect,
+    ProspectEnriched,
+    ProspectErased,
+)
 from leadgen_common.kafka import EventBus
 
 from .enrich import Enricher
@@ -37,6 +43,11 @@ def register(
     again (a crash before the commit, a failed batch replayed one by one) republishes the
     same events, and the provider answers come from the cache at no cost."""
 
+    async def enrich(envelope: Envelope[Any]) -> ProspectEnriched:
+        # In the prospect's own trace: its provider calls are spans of that trace.
+        with kafka_tracing.within(envelope):
+            return await enricher.enrich(envelope.payload, envelope.team_id)
+
     @bus.subscribe_batch(
         "prospect.discovered",
         group_id=GROUP,
@@ -45,9 +56,7 @@ def register(
     )
     async def on_prospects_discovered(envelopes: list[Envelope[Any]]) -> None:
         """Enrich discovered prospects (or skip each with a reason); publish prospect.enriched."""
-        enriched = await asyncio.gather(
-            *(enricher.enrich(envelope.payload, envelope.team_id) for envelope in envelopes)
-        )
+        enriched = await asyncio.gather(*(enrich(envelope) for envelope in envelopes))
         pairs = zip(envelopes, enriched, strict=True)
         await asyncio.gather(*(bus.publish(reaction_to(e, done)) for e, done in pairs))
 

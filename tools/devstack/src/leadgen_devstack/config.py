@@ -32,6 +32,12 @@ class DevstackSettings(BaseSettings):
         default=20.0, gt=0, description="SIGTERM-to-SIGKILL grace for each process on `down`."
     )
     log_level: str = Field(default="INFO", description="LOG_LEVEL given to the services.")
+    traces_dir: Path | None = Field(
+        default=None,
+        description="When set, each service appends its trace spans as JSON lines to "
+        "<dir>/<service>.jsonl (its TRACES_FILE). Off by default; OTEL_* variables in the "
+        "environment reach the services as well (e.g. an OTLP endpoint).",
+    )
     # Fixed ports (0 = a free one). Setting one to a busy port makes `up` fail on purpose.
     kafka_port: int = Field(
         default=0, ge=0, le=65535, description="Port of the Kafka broker (0 = a free one)."

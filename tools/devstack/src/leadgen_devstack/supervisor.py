@@ -204,6 +204,7 @@ class Supervisor:
             if service.name == "gateway":
                 # The console's "dev login" (demo team, no token to paste): dev stacks only.
                 env["CONSOLE_DEV_LOGIN"] = "true"
+            env.update(self._trace_env(service.name))
             self.start(service_spec(service, port, env))
         await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
         self._write_stack_env(kafka, rds)
@@ -254,6 +255,12 @@ class Supervisor:
             "PII_KEYS_FILE": str(self.paths.pii_keys),
             "PII_KEYS_RELOAD_S": str(PII_KEYS_RELOAD_S),
         }
+
+    def _trace_env(self, service: str) -> dict[str, str]:
+        """TRACES_FILE of ``service`` when the stack records traces (LEADGEN_TRACES_DIR)."""
+        if self.settings.traces_dir is None:
+            return {}
+        return {"TRACES_FILE": str(self.settings.traces_dir.absolute() / f"{service}.jsonl")}
 
     def _write_stack_env(self, kafka: int, rds: int) -> None:
         ports = self.state.ports

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 _POSTGRES_SCHEMES = {"postgres", "postgresql"}
 
@@ -33,10 +34,14 @@ def make_engine(url: str | URL, **kw: Any) -> AsyncEngine:
 
     Statement parameters are kept out of error messages (``hide_parameters``): a failed
     insert's message would otherwise quote names, profile URLs and contact details into
-    logs and dead-letter headers."""
+    logs and dead-letter headers.
+
+    ``create_async_engine`` is looked up on its module at each call, not imported: tracing
+    (:mod:`leadgen_common.telemetry`) wraps it there once the service configured it, so the
+    engines made afterwards trace their queries."""
     kw.setdefault("pool_pre_ping", True)
     kw.setdefault("hide_parameters", True)
-    return create_async_engine(asyncpg_url(url), **kw)
+    return sa_asyncio.create_async_engine(asyncpg_url(url), **kw)
 
 
 async def database_answers(engine: AsyncEngine, timeout_s: float | None = None) -> bool:

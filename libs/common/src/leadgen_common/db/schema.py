@@ -387,6 +387,8 @@ discovery_cursors = Table(
     _jsonb("options"),
     Column("correlation_id", Text),
     Column("started_event_id", UUID(as_uuid=True)),
+    # W3C trace context of that campaign.started: paging continues its trace (0010).
+    _jsonb("trace_context"),
     Column("outcome", Text),  # null while paging; exhausted or failed
     Column("failure_reason", Text),
     _ts("finished_at", nullable=True),  # campaign.discovery_finished published

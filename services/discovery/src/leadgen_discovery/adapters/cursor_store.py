@@ -76,6 +76,7 @@ class SqlCursorStore:
                 "options": state.options.model_dump(mode="json"),
                 "correlation_id": state.correlation_id,
                 "started_event_id": state.started_event_id,
+                "trace_context": state.trace_context,
                 "outcome": cursor.outcome.value if cursor.outcome else None,
                 "failure_reason": cursor.failure_reason,
             }
@@ -101,6 +102,7 @@ class SqlCursorStore:
             started_event_id=first.started_event_id,
             owner=first.owner,
             finished=first.finished_at is not None,
+            trace_context=first.trace_context or {},
             platforms=tuple(
                 PlatformCursor(
                     platform=Platform(row.platform),

@@ -69,6 +69,9 @@ class CampaignCursors:
     platforms: tuple[PlatformCursor, ...]
     owner: str | None = None
     finished: bool = False
+    #: W3C trace context of the campaign.started (traceparent, tracestate): paging
+    #: continues that trace.
+    trace_context: dict[str, str] = field(default_factory=dict)
 
     @property
     def discovered(self) -> int:

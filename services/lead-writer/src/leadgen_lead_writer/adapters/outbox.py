@@ -1,4 +1,7 @@
-"""outbox: events committed with the rows they describe, published later by the relay."""
+"""outbox: events committed with the rows they describe, published later by the relay.
+
+Each row's headers hold the trace context of the event that caused it (W3C
+``traceparent``), so the relay's later publish continues that event's trace."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from leadgen_common import kafka_tracing
 from leadgen_common.contracts import Envelope, encode, message_key
 from leadgen_common.db.schema import outbox
 from sqlalchemy import Text, cast, exists, func, select, update
@@ -23,6 +27,7 @@ class OutboxMessage:
     bytes, so the event keeps its ``event_id``."""
 
     id: int
+    event_id: uuid.UUID
     topic: str
     key: str | None
     body: bytes
@@ -41,7 +46,7 @@ async def add(conn: AsyncConnection, envelope: Envelope[Any]) -> None:
             topic=envelope.event_type,
             key=message_key(envelope).decode(),
             payload=json.loads(encode(envelope)),
-            headers=HEADERS,
+            headers={**HEADERS, **kafka_tracing.carrier(kafka_tracing.parent_of(envelope))},
         )
     )
 
@@ -52,6 +57,7 @@ async def claim(conn: AsyncConnection, limit: int) -> list[OutboxMessage]:
     stmt = (
         select(
             _ob.id,
+            _ob.event_id,
             _ob.topic,
             _ob.key,
             cast(_ob.payload, Text),  # jsonb's canonical text: the same bytes every time
@@ -66,11 +72,12 @@ async def claim(conn: AsyncConnection, limit: int) -> list[OutboxMessage]:
     return [
         OutboxMessage(
             id=row[0],
-            topic=row[1],
-            key=row[2],
-            body=row[3].encode(),
-            headers=row[4],
-            campaign_id=uuid.UUID(row[5]) if row[5] else None,
+            event_id=row[1],
+            topic=row[2],
+            key=row[3],
+            body=row[4].encode(),
+            headers=row[5],
+            campaign_id=uuid.UUID(row[6]) if row[6] else None,
         )
         for row in (await conn.execute(stmt)).all()
     ]
