@@ -40,11 +40,19 @@ def stack_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("leadgen-stack") / "home"
 
 
+#: The session stack records spans (tests/test_tracing_e2e.py reads them) of the traces a
+#: test starts itself only: a request without a sampled ``traceparent`` records nothing,
+#: so every other test runs as with tracing off.
+TRACING_ENV = {"OTEL_TRACES_SAMPLER": "parentbased_always_off"}
+
+
 @pytest.fixture(scope="session")
 def stack(stack_home: Path) -> Iterator[dict[str, str]]:
-    """`leadgen up`, then stack.env as a dict; `leadgen down` at the end, even on failure."""
+    """`leadgen up`, then stack.env as a dict; `leadgen down` at the end, even on failure.
+    Each service writes the spans of sampled traces to ``<stack_home>/traces/<name>.jsonl``."""
     try:
-        up = leadgen(stack_home, "up")
+        traces = {"LEADGEN_TRACES_DIR": str(stack_home / "traces")}
+        up = leadgen(stack_home, "up", env={**TRACING_ENV, **traces})
         if up.returncode != 0:
             pytest.fail(f"leadgen up failed ({up.returncode}):\n{up.stdout}\n{up.stderr}")
         yield read_env(stack_home / "stack.env")

@@ -186,10 +186,36 @@ def _instrument_clients(provider: TracerProvider) -> None:
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    HTTPXClientInstrumentor().instrument(tracer_provider=provider)
+    HTTPXClientInstrumentor().instrument(
+        tracer_provider=provider,
+        request_hook=_without_query,
+        async_request_hook=_async_without_query,
+    )
     # Its declared range stops below SQLAlchemy 2.1, which changed nothing it hooks (engine
     # events, create_async_engine); without the skip it would instrument nothing.
     SQLAlchemyInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
+
+
+#: Where the HTTP client instrumentation puts the request URL (old and new conventions).
+_URL_ATTRIBUTES = ("http.url", "url.full")
+
+
+def _without_query(span: Any, request: Any) -> None:
+    """Client spans name the URL without its query: provider lookups send names, emails and
+    API keys as query parameters, and a span is no place for personal data or secrets."""
+    if span is None or not span.is_recording():
+        return
+    url = request.url
+    bare = str(url.copy_with(query=None, fragment=None)) if hasattr(url, "copy_with") else None
+    if bare is None:
+        bare = str(url).split("?", 1)[0].split("#", 1)[0]
+    for name in _URL_ATTRIBUTES:
+        if span.attributes is not None and name in span.attributes:
+            span.set_attribute(name, bare)
+
+
+async def _async_without_query(span: Any, request: Any) -> None:
+    _without_query(span, request)
 
 
 def instrument_app(app: Any) -> None:
