@@ -5,6 +5,8 @@ one continuing its cause's trace, one trace per message even inside a batch."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
 from collections.abc import Iterator
 
@@ -17,6 +19,7 @@ from leadgen_common import kafka_tracing
 from leadgen_common.contracts import encode, envelope_for, reaction_to, team_id_for
 from leadgen_common.contracts.events import ControlCampaign
 from leadgen_common.kafka import EventBus
+from leadgen_common.logging import JsonFormatter
 from leadgen_common.settings import ServiceSettings
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -202,3 +205,60 @@ async def test_a_stored_trace_context_is_continued_by_publish_stored(
     [headers] = seen
     assert headers["traceparent"].split("-")[2] == trace.format_span_id(send.context.span_id)
     assert headers["content-type"] == "application/json"
+
+
+class JsonLines(logging.Handler):
+    """Lines formatted as they are logged (the formatter reads the ids from context)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(JsonFormatter("test"))
+        self.lines: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(self.format(record)))
+
+
+async def test_log_lines_carry_the_trace_and_each_messages_ids(
+    spans: InMemorySpanExporter,
+) -> None:
+    """A line logged while a message of a batch is worked on names its trace and span,
+    its prospect and team; a line of the batch itself names only what its messages share,
+    never an earlier message's ids."""
+    bus = EventBus(ServiceSettings(service_name="test"))
+    log, captured = logging.getLogger("test.batch"), JsonLines()
+    log.addHandler(captured)
+    causes = [control("a"), control("b"), control("c")]
+    records = [record(encode(e), offset, {}) for offset, e in enumerate(causes)]
+
+    async def handle(batch) -> None:
+        log.warning("batch")
+        for envelope in batch:
+            with kafka_tracing.within(envelope):
+                log.warning("one")
+
+    try:
+        async with TestKafkaBroker(bus.broker):
+            await bus._dispatch_batch(  # noqa: SLF001 - the records a fetch returns
+                TOPIC, "g", [r.value for r in records[:2]], records[:2], handle
+            )
+            await bus._dispatch_batch(TOPIC, "g", [records[2].value], records[2:], handle)  # noqa: SLF001
+    finally:
+        log.removeHandler(captured)
+    batch, first, second, alone_batch, _ = captured.lines
+    processes = {
+        s.attributes["messaging.message.id"]: s
+        for s in named(spans, f"process {TOPIC}")
+        if "messaging.message.id" in s.attributes
+    }
+    for line, envelope in ((first, causes[0]), (second, causes[1])):
+        span = processes[str(envelope.event_id)]
+        assert line["trace_id"] == trace.format_trace_id(span.context.trace_id)
+        assert line["span_id"] == trace.format_span_id(span.context.span_id)
+        assert line["event_id"] == str(envelope.event_id)
+        assert line["team_id"] == str(envelope.team_id)
+        assert line["correlation_id"] == envelope.correlation_id
+    assert batch["team_id"] == str(causes[0].team_id)  # shared by both
+    assert "correlation_id" not in batch and "event_id" not in batch  # not shared
+    assert alone_batch["event_id"] == str(causes[2].event_id)  # a batch of one: its own
+    assert alone_batch["trace_id"] != first["trace_id"]  # the batch span, not a message's

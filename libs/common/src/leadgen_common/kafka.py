@@ -233,12 +233,7 @@ class EventBus:
         record: Any,
         handler: Handler,
     ) -> str:
-        log_ctx.bind(
-            correlation_id=envelope.correlation_id,
-            campaign_id=envelope.campaign_id,
-            prospect_id=getattr(envelope.payload, "prospect_id", None),
-            event_id=envelope.event_id,
-        )
+        log_ctx.bind(**log_ctx.envelope_ids(envelope))
         delay = self.settings.handler_retry_backoff_s
         attempt, waited = 0, False
         while True:
@@ -296,6 +291,10 @@ class EventBus:
         handler: BatchHandler,
         spans: kafka_tracing.BatchSpans,
     ) -> list[str]:
+        # A batch's lines name what its messages share; none carries an earlier message's.
+        log_ctx.bind(
+            correlation_id=None, team_id=None, campaign_id=None, prospect_id=None, event_id=None
+        )
         outcomes: list[str] = ["dead_lettered"] * len(bodies)
         good: dict[int, Envelope[Any]] = {}
         for index, (body, record) in enumerate(zip(bodies, records, strict=True)):
@@ -307,6 +306,10 @@ class EventBus:
                 await self._dead_letter(topic, group, body, record, poison.reason, poison.detail)
         if not good:
             return outcomes
+        ids = [log_ctx.envelope_ids(envelope) for envelope in good.values()]
+        log_ctx.bind(
+            **{key: ids[0][key] for key in ids[0] if all(i[key] == ids[0][key] for i in ids)}
+        )
 
         async def alone(envelope: Envelope[Any]) -> None:
             await handler([envelope])

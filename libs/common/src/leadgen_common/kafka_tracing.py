@@ -33,6 +33,8 @@ from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 
+from . import logging as log_ctx
+
 #: W3C trace-context header names (and tracestate's companion): replaced, never copied,
 #: when a message is republished under a new producer span.
 TRACE_HEADERS = ("traceparent", "tracestate")
@@ -189,17 +191,18 @@ def causes(contexts: Mapping[uuid.UUID, Context]) -> Iterator[None]:
 
 @contextmanager
 def within(envelope: Any) -> Iterator[None]:
-    """Make the consumed ``envelope``'s ``process`` span current (per-message work inside a
-    batch handler); nothing changes when it is not one being handled."""
+    """Per-message work inside a batch handler: the consumed ``envelope``'s ``process``
+    span current (when it is one being handled) and its ids on log lines."""
     found = _causes.get().get(envelope.event_id)
-    if found is None:
-        yield
-        return
-    token = otel_context.attach(found)
-    try:
-        yield
-    finally:
-        otel_context.detach(token)
+    with log_ctx.bound(**log_ctx.envelope_ids(envelope)):
+        if found is None:
+            yield
+            return
+        token = otel_context.attach(found)
+        try:
+            yield
+        finally:
+            otel_context.detach(token)
 
 
 @contextmanager

@@ -1,5 +1,5 @@
-"""JSON log lines with correlation, campaign and prospect ids (never personal data), and
-the trace and span ids of the span current when the line was logged (logs to traces)."""
+"""JSON log lines with correlation, team, campaign and prospect ids (never personal data),
+and the trace and span ids of the span current when the line was logged (logs to traces)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import contextvars
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,9 +25,11 @@ prospect_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "prospect_id", default=None
 )
 event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
+team_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("team_id", default=None)
 
 _CONTEXT = {
     "correlation_id": correlation_id,
+    "team_id": team_id,
     "campaign_id": campaign_id,
     "prospect_id": prospect_id,
     "event_id": event_id,
@@ -75,6 +79,31 @@ def bind(**values: Any) -> None:
     """Set context ids for log lines of the current task."""
     for key, value in values.items():
         _CONTEXT[key].set(None if value is None else str(value))
+
+
+def envelope_ids(envelope: Any) -> dict[str, Any]:
+    """The ids an event's log lines carry (all of them ids, none personal)."""
+    return {
+        "correlation_id": envelope.correlation_id,
+        "team_id": envelope.team_id,
+        "campaign_id": envelope.campaign_id,
+        "prospect_id": getattr(envelope.payload, "prospect_id", None),
+        "event_id": envelope.event_id,
+    }
+
+
+@contextmanager
+def bound(**values: Any) -> Iterator[None]:
+    """Like :func:`bind`, for a block only: the previous ids are back after it."""
+    tokens = [
+        (_CONTEXT[key], _CONTEXT[key].set(None if v is None else str(v)))
+        for key, v in values.items()
+    ]
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
 
 
 def describe_error(exc: BaseException) -> str:
