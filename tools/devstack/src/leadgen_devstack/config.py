@@ -35,7 +35,7 @@ class DevstackSettings(BaseSettings):
     traces_dir: Path | None = Field(
         default=None,
         description="When set, each service appends its trace spans as JSON lines to "
-        "<dir>/<service>.jsonl (its TRACES_FILE). Off by default; OTEL_* variables in the "
+        "`<dir>/<service>.jsonl` (its TRACES_FILE). Off by default; OTEL_* variables in the "
         "environment reach the services as well (e.g. an OTLP endpoint).",
     )
     # Fixed ports (0 = a free one). Setting one to a busy port makes `up` fail on purpose.
