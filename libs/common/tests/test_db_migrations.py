@@ -49,6 +49,8 @@ OWN_INSERT: dict[str, str] = {
     "scoring": "INSERT INTO prospect_vectors (prospect_id, team_id, model, embedding) "
     "VALUES (gen_random_uuid(), gen_random_uuid(), 'm', "
     f"array_fill(0.5::real, ARRAY[{EMBEDDING_DIM}])::vector)",
+    "webhooks": "INSERT INTO webhook_endpoint_states (endpoint_id, team_id) "
+    "VALUES (gen_random_uuid(), gen_random_uuid())",
 }
 
 
@@ -147,8 +149,11 @@ def test_every_table_has_one_owning_service() -> None:
 
 
 def test_roles_created_by_the_migration_are_the_roles_of_roles_py() -> None:
-    first = ScriptDirectory.from_config(alembic_config()).get_revision("0001").module
-    assert first.ROLES == SERVICE_ROLES and first.APP_ROLE == APP_ROLE
+    """0001 made the first five; 0011 added the webhooks service's."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    first, webhooks = (scripts.get_revision(r).module for r in ("0001", "0011"))
+    assert {**first.ROLES, **webhooks.ADDED_ROLES} == SERVICE_ROLES
+    assert first.APP_ROLE == APP_ROLE
 
 
 async def test_tenant_tables_have_an_indexed_not_null_team_id(migrated_db: str) -> None:

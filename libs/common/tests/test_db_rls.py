@@ -86,7 +86,9 @@ def test_revision_0008_lists_the_tenant_tables_of_schema_py() -> None:
     module = ScriptDirectory.from_config(alembic_config()).get_revision("0008").module
     assert {t: TENANTS.get(t) for t in module.TENANT_TABLES} == module.TENANT_TABLES
     assert set(module.TENANT_ROLES) == TENANT_ROLES
-    assert set(module.PIPELINE_ROLES) == PIPELINE_ROLES
+    # revision 0011 added the webhooks service's role to every pipeline policy
+    later = ScriptDirectory.from_config(alembic_config()).get_revision("0011").module
+    assert set(module.PIPELINE_ROLES) | set(later.ADDED_ROLES.values()) == PIPELINE_ROLES
 
 
 async def test_revision_0008_covers_every_tenant_table_existing_at_0008(empty_db: str) -> None:
@@ -347,8 +349,8 @@ def _insert_sql(table: str) -> str:
         "SELECT $1, id, 'c', ARRAY['linkedin'], 'x' FROM icps LIMIT 1",
         "audit_log": "INSERT INTO audit_log (team_id, principal, action, resource_type) "
         "VALUES ($1, 'alice', 'icp.create', 'icp')",
-        "webhook_registrations": "INSERT INTO webhook_registrations (team_id, url, secret_hash) "
-        "VALUES ($1, 'https://example.com/hook', 'h')",
+        "webhook_registrations": "INSERT INTO webhook_registrations (team_id, url, secret) "
+        "VALUES ($1, 'https://example.com/hook', 'enc:v1:x')",
     }[table]
 
 

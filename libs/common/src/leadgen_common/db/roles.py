@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import asyncpg
 
 from .engine import libpq_url
-from .schema import DISCOVERY, ENRICHMENT, GATEWAY, LEAD_WRITER, SCORING
+from .schema import DISCOVERY, ENRICHMENT, GATEWAY, LEAD_WRITER, SCORING, WEBHOOKS
 
 #: service name (as in ``schema.py`` table owners) -> its login role.
 SERVICE_ROLES: dict[str, str] = {
@@ -25,6 +25,7 @@ SERVICE_ROLES: dict[str, str] = {
     ENRICHMENT: "leadgen_enrichment",
     SCORING: "leadgen_scoring",
     LEAD_WRITER: "leadgen_lead_writer",
+    WEBHOOKS: "leadgen_webhooks",  # revision 0011
 }
 #: Reads every table, writes none (DATABASE_URL of tools, consoles, reports); in tenant
 #: tables only the rows of the team set with ``SET LOCAL leadgen.team_id``.

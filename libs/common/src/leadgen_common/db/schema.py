@@ -47,6 +47,7 @@ DISCOVERY = "discovery"
 ENRICHMENT = "enrichment"
 SCORING = "scoring"
 LEAD_WRITER = "lead-writer"
+WEBHOOKS = "webhooks"
 
 #: Lead statuses a user moves a lead through (DESIGN.md, PATCH /leads/{id}).
 LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "won", "lost")
@@ -175,17 +176,25 @@ audit_log = Table(
     info=_owned(GATEWAY),
 )
 
+# A team's webhook endpoints (revision 0011). ``enabled`` is the team's own switch and
+# ``enabled_at`` when it last turned it on (PATCH enabled=true): the webhooks service's
+# automatic disable (``webhook_endpoint_states.disabled_at``) counts only when it is later,
+# so each service writes only its own table and re-enabling needs no command.
 webhook_registrations = Table(
     "webhook_registrations",
     metadata,
     _uuid_pk(),
     _team_id(),
     Column("url", Text, nullable=False),
-    Column("secret_hash", Text, nullable=False),
+    # The signing secret, encrypted (leadgen_common.crypto, bound to team, id and field).
+    Column("secret", Text, nullable=False),
     Column("events", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("description", Text),
     Column("enabled", Boolean, nullable=False, server_default=text("true")),
-    _count("failure_count"),
+    _ts("enabled_at"),
+    Column("created_by", Text),
     _ts("created_at"),
+    _ts("updated_at"),
     info=_owned(GATEWAY),
 )
 
@@ -519,6 +528,53 @@ scoring_campaigns = Table(
     Column("icp", JSONB, nullable=False),
     _ts("created_at"),
     info=_owned(SCORING),
+)
+
+# --- webhooks ------------------------------------------------------------------------------
+
+#: A delivery's life: pending (due at next_attempt_at) -> delivered | failed.
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+# One row per (endpoint, event): the consumer of lead.created inserts it (a redelivered
+# message finds it there), the dispatcher delivers it. The body is kept encrypted while
+# the delivery is pending and dropped once it is delivered or failed.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    _uuid_pk(),
+    _team_id(indexed=False),
+    Column("endpoint_id", UUID(as_uuid=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("body", Text),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    _count("attempts"),
+    _ts("next_attempt_at"),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    _ts("delivered_at", nullable=True),
+    _ts("created_at"),
+    _ts("updated_at"),
+    UniqueConstraint("endpoint_id", "event_id"),
+    _in("status", DELIVERY_STATUSES, "status"),
+    # The delivery log of an endpoint, newest first (GET /webhooks/{id}/deliveries).
+    Index(None, "team_id", "endpoint_id", "created_at"),
+    # What is due (the dispatcher's claim).
+    Index(None, "status", "next_attempt_at"),
+    info=_owned(WEBHOOKS),
+)
+
+# What delivery learned about an endpoint: consecutive failed deliveries, and when it
+# disabled the endpoint for them (void once the team re-enables it later: enabled_at).
+webhook_endpoint_states = Table(
+    "webhook_endpoint_states",
+    metadata,
+    Column("endpoint_id", UUID(as_uuid=True), primary_key=True),
+    _team_id(),
+    _count("consecutive_failures"),
+    _ts("disabled_at", nullable=True),
+    _ts("updated_at"),
+    info=_owned(WEBHOOKS),
 )
 
 
