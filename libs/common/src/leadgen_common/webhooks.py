@@ -18,6 +18,7 @@ same on every attempt: a receiver dedupes on it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -26,9 +27,8 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import urlsplit
 
 #: Event types an endpoint may subscribe to.
@@ -48,7 +48,6 @@ BODY_FIELD = "webhook_body"
 SECRET_PREFIX = "whsec_"
 MAX_URL_LENGTH = 2048
 
-Family = Literal[4, 6]
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: ``(host, port) -> addresses``: ``getaddrinfo`` in production.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -169,8 +168,6 @@ def _ip_literal(host: str) -> Address | None:
 
 async def system_resolver(host: str, port: int) -> list[str]:
     """Every A and AAAA address of ``host`` from the system resolver (``getaddrinfo``)."""
-    import asyncio
-
     infos = await asyncio.get_running_loop().getaddrinfo(
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     )
@@ -223,7 +220,9 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"{SIGNATURE_VERSION}={mac.hexdigest()}"
 
 
-def signed_headers(secret: str, event_id: str, event_type: str, body: bytes, now: float) -> dict:
+def signed_headers(
+    secret: str, event_id: str, event_type: str, body: bytes, now: float
+) -> dict[str, str]:
     timestamp = int(now)
     return {
         "Content-Type": "application/json",
@@ -275,8 +274,3 @@ def backoff_s(
 def is_success(status: int) -> bool:
     """2xx only: a redirect is not followed (it could point anywhere) and counts as failed."""
     return 200 <= status < 300
-
-
-def describe(addresses: Sequence[str]) -> str:
-    """For logs: how many addresses, never which (they may be a customer's internals)."""
-    return f"{len(addresses)} address(es)"
