@@ -37,6 +37,7 @@ from leadgen_common.db.schema import (
     leads,
     prospect_vectors,
     prospects,
+    webhook_registrations,
 )
 from leadgen_gateway.domain.permissions import (
     CHANGE_LEAD_STATUS,
@@ -54,6 +55,7 @@ from .conftest import SAMPLE_ICP, Api, Seed, create_icp, running_gateway
 
 ICP_BODY = json.loads(SAMPLE_ICP.read_text())
 MODEL = "all-MiniLM-L6-v2-onnx-int8"
+WEBHOOK_URL = "https://93.184.216.34/hook"  # public and literal: no DNS in the tests
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
@@ -98,6 +100,7 @@ class Side:
     assigned: dict[str, uuid.UUID] = field(default_factory=dict)
     lead_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     job_id: str = ""
+    webhook_id: str = ""
     icp_updated_at: Any = None
 
     @property
@@ -112,7 +115,8 @@ class Side:
 
     def markers(self) -> set[str]:
         """Strings of this team that no other team may ever read."""
-        ids = {self.icp_id, self.campaign_id, self.job_id, str(self.team_id), self.team}
+        ids = {self.icp_id, self.campaign_id, self.job_id, self.webhook_id}
+        ids |= {str(self.team_id), self.team}
         ids |= {str(p) for p in self.all_prospects()} | {str(x) for x in self.lead_of.values()}
         return ids
 
@@ -190,6 +194,10 @@ async def build_side(api: Api, seed: Seed, admin_engine: AsyncEngine, team: str)
         side.icp_updated_at = (await conn.execute(query)).scalar_one()
     path = f"/api/v1/enrichment/prospects/{side.review}"
     side.job_id = (await api.client.post(path, headers=headers)).json()["jobId"]
+    hook = {"url": WEBHOOK_URL, "description": f"{team} hook"}
+    side.webhook_id = (
+        await api.client.post("/api/v1/webhooks", json=hook, headers=headers)
+    ).json()["id"]
     return side
 
 
@@ -234,9 +242,9 @@ class Entry:
 
 def fill(template: Any, side: Side) -> Any:
     """``template`` with the placeholders ``{icp_id}``, ``{campaign_id}``, ``{review}``,
-    ``{job_id}`` and ``{team_id}`` replaced by the side's values, in strings at any depth."""
+    ``{job_id}``, ``{webhook_id}`` and ``{team_id}`` replaced by the side's values, in strings at any depth."""
     if isinstance(template, str):
-        for name in ("icp_id", "campaign_id", "review", "job_id", "team_id"):
+        for name in ("icp_id", "campaign_id", "review", "job_id", "team_id", "webhook_id"):
             template = template.replace(f"{{{name}}}", str(getattr(side, name)))
         return template
     if isinstance(template, dict):
@@ -307,7 +315,20 @@ async def prospect_to_erase(world: World, side: Side, role: Role) -> Call:
     return Call(f"/api/v1/prospects/{pid}")
 
 
+async def webhook_to_delete(world: World, side: Side, role: Role) -> Call:
+    """Deleting needs a webhook of its own per case (the other team's must survive)."""
+    if side is world.own:
+        body = {"url": WEBHOOK_URL}
+        response = await world.api.client.post(
+            "/api/v1/webhooks", json=body, headers=world.auth(side)
+        )
+        return Call(f"/api/v1/webhooks/{response.json()['id']}")
+    return Call(f"/api/v1/webhooks/{side.webhook_id}")
+
+
 MANAGE = frozenset({Permission.CREATE_CAMPAIGN})
+#: Webhooks send every new lead's contact details out: the export permission.
+EXPORT = frozenset({Permission.EXPORT_DATA})
 CAMPAIGN = {"icpId": "{icp_id}", "name": "m", "platforms": ["linkedin"]}
 
 TABLE: dict[tuple[str, str], Entry] = {
@@ -403,6 +424,27 @@ TABLE: dict[tuple[str, str], Entry] = {
     # GDPR erasure (issue 8): admin only.
     ("DELETE", "/api/v1/prospects/{prospect_id}"): Entry(
         frozenset({Permission.DELETE}), 202, prospect_to_erase
+    ),
+    # Webhooks (issue 11): who may export the team's leads.
+    ("POST", "/api/v1/webhooks"): Entry(
+        EXPORT,
+        201,
+        own_or_other(
+            call("/api/v1/webhooks", {"url": WEBHOOK_URL}),
+            call("/api/v1/webhooks", {"url": WEBHOOK_URL, "teamId": "{team_id}"}),
+        ),
+        other=422,
+    ),
+    ("GET", "/api/v1/webhooks"): Entry(EXPORT, 200, call("/api/v1/webhooks"), other=200),
+    ("GET", "/api/v1/webhooks/{webhook_id}"): Entry(
+        EXPORT, 200, call("/api/v1/webhooks/{webhook_id}")
+    ),
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): Entry(
+        EXPORT, 200, call("/api/v1/webhooks/{webhook_id}", {"description": "changed"})
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Entry(EXPORT, 204, webhook_to_delete),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Entry(
+        EXPORT, 200, call("/api/v1/webhooks/{webhook_id}/deliveries")
     ),
     # A team's opt-outs: managers and admins; another team is out of reach through the body.
     ("POST", "/api/v1/suppressions"): Entry(
@@ -530,3 +572,12 @@ async def test_the_other_team_is_as_it_was(world: World) -> None:
     assert campaign.requested_status == "running"
     assert owners[other.nobody] is None and owners[other.review] is None
     assert {owners[p] for p in other.assigned.values()} == set(other.assigned)
+    async with world.admin_engine.connect() as conn:
+        hook = (
+            await conn.execute(
+                select(webhook_registrations).where(
+                    webhook_registrations.c.id == uuid.UUID(other.webhook_id)
+                )
+            )
+        ).one()
+    assert hook.description == f"{other.team} hook" and hook.enabled

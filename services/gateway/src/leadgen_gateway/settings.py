@@ -69,6 +69,19 @@ class GatewaySettings(ServiceSettings, PiiKeySettings):
         default=10.0, gt=0, description="Pinecone request timeout of the similar routes."
     )
 
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Dev mode of webhook URLs: http and private, loopback and link-local "
+        "targets are allowed (the dev stack sets it, so a local receiver works). Refused "
+        "with ENVIRONMENT=prod.",
+    )
+
+    @model_validator(mode="after")
+    def _no_private_webhooks_in_prod(self) -> GatewaySettings:
+        if self.environment == "prod" and self.webhooks_allow_private:
+            raise ValueError("WEBHOOKS_ALLOW_PRIVATE is a dev setting; ENVIRONMENT is prod")
+        return self
+
     @model_validator(mode="after")
     def _pinecone_needs_its_host(self) -> GatewaySettings:
         if self.pinecone_api_key and not self.pinecone_index_host:
