@@ -1,0 +1,1 @@
+"""leadgen webhooks: delivers each team's lead.created events to its registered endpoints."""

@@ -1,0 +1,65 @@
+"""The consumer of lead.created (group ``webhooks``): one pending delivery per active
+endpoint of the event's team that subscribed to it, then wake the dispatcher.
+
+Idempotency: (endpoint, event id) is unique, so a redelivered message inserts nothing
+and the receiver never gets the event under a second id; the offset is committed after
+the insert. Nothing here waits on a receiver: the dispatcher does that.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from faststream import AckPolicy
+from leadgen_common.contracts import Envelope
+from leadgen_common.contracts.events import LeadCreated
+from leadgen_common.crypto import FieldCipher
+from leadgen_common.kafka import EventBus
+from leadgen_common.webhooks import BODY_FIELD
+
+from .adapters.store import Store
+from .dispatcher import Dispatcher, inactive_reason
+
+logger = logging.getLogger(__name__)
+
+GROUP = "webhooks"
+TOPIC = "lead.created"
+
+
+def body_of(envelope: Envelope[LeadCreated]) -> str:
+    """What a receiver gets: the event as published (envelope and payload, snake_case)."""
+    return envelope.model_dump_json()
+
+
+def register(bus: EventBus, store: Store, cipher: FieldCipher, dispatcher: Dispatcher) -> None:
+    @bus.subscribe(TOPIC, group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_lead_created(envelope: Envelope[LeadCreated]) -> None:
+        """Queue the lead for every active endpoint of its team that wants lead.created."""
+        endpoints = [
+            e
+            for e in await store.endpoints_for(envelope.team_id, TOPIC)
+            if inactive_reason(e) is None
+        ]
+        if not endpoints:
+            return
+        sealed = cipher.encrypt(
+            body_of(envelope),
+            team_id=envelope.team_id,
+            prospect_id=envelope.event_id,
+            field=BODY_FIELD,
+        )
+        added = await store.add(
+            [
+                {
+                    "team_id": envelope.team_id,
+                    "endpoint_id": endpoint.id,
+                    "event_id": envelope.event_id,
+                    "event_type": TOPIC,
+                    "body": sealed,
+                }
+                for endpoint in endpoints
+            ]
+        )
+        if added:
+            dispatcher.wake()
+        logger.debug("event %s: %d new deliveries", envelope.event_id, added)
