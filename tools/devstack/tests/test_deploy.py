@@ -36,8 +36,10 @@ BIN = Path(sys.executable).parent
 K8S = ROOT / "deploy" / "k8s"
 OVERLAYS = ("dev", "prod")
 K8S_VERSION = "1.34.0"
-SERVICES = ("gateway", "discovery", "enrichment", "scoring", "lead-writer")
-CONSUMERS = SERVICES[1:]
+SERVICES = ("gateway", "discovery", "enrichment", "scoring", "lead-writer", "webhooks")
+#: Scaled by KEDA on their consumer lag. Not webhooks: its consumer only inserts rows, so
+#: its lag says nothing about its backlog (pending deliveries in Postgres).
+CONSUMERS = ("discovery", "enrichment", "scoring", "lead-writer")
 DOCKERFILES = sorted(
     [*ROOT.glob("services/*/Dockerfile"), ROOT / "tools" / "devstack" / "Dockerfile"]
 )
@@ -78,6 +80,7 @@ def settings_names(service: str) -> frozenset[str]:
     from leadgen_gateway.settings import GatewaySettings
     from leadgen_lead_writer.main import LeadWriterSettings
     from leadgen_scoring.main import ScoringSettings
+    from leadgen_webhooks.settings import WebhooksSettings
 
     classes = {
         "gateway": GatewaySettings,
@@ -85,6 +88,7 @@ def settings_names(service: str) -> frozenset[str]:
         "enrichment": EnrichmentSettings,
         "scoring": ScoringSettings,
         "lead-writer": LeadWriterSettings,
+        "webhooks": WebhooksSettings,
     }
     names: set[str] = set()
     for cls in (classes[service], PiiKeySettings, RateLimitSettings):

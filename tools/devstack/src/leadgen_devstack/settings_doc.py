@@ -27,6 +27,7 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
     from leadgen_lead_writer.main import LeadWriterSettings
     from leadgen_lead_writer.retention import RetentionSettings
     from leadgen_scoring.main import ScoringSettings
+    from leadgen_webhooks.settings import WebhooksSettings
 
     from .sandbox.settings import SandboxSettings
 
@@ -34,7 +35,11 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
     shared = set(ServiceSettings.model_fields) | set(PiiKeySettings.model_fields)
     return [
         ("every service", ServiceSettings, set()),
-        ("personal-data keys (gateway, discovery, enrichment, lead-writer)", PiiKeySettings, set()),
+        (
+            "personal-data keys (gateway, discovery, enrichment, lead-writer, webhooks)",
+            PiiKeySettings,
+            set(),
+        ),
         (
             "rate limits (Redis, shared by every replica of discovery and enrichment)",
             RateLimitSettings,
@@ -50,6 +55,7 @@ def _classes() -> list[tuple[str, type[BaseSettings], set[str]]]:
             RetentionSettings,
             shared,
         ),
+        ("webhooks", WebhooksSettings, shared),
         ("sandbox provider server", SandboxSettings, {"http_host", "http_port", "log_level"}),
         ("dev stack (`leadgen up`)", DevstackSettings, set()),
     ]

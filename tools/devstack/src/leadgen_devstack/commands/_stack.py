@@ -25,6 +25,7 @@ PROCESS_ORDER = (
     "enrichment",
     "scoring",
     "lead-writer",
+    "webhooks",
 )
 
 

@@ -1,4 +1,4 @@
-"""The five leadgen services, each its own OS process with its own database role."""
+"""The leadgen services, each its own OS process with its own database role."""
 
 from __future__ import annotations
 
@@ -42,11 +42,25 @@ def db_url_key(service: str) -> str:
 
 
 SERVICES = tuple(
-    Service(name) for name in ("gateway", "discovery", "enrichment", "scoring", "lead-writer")
+    Service(name)
+    for name in ("gateway", "discovery", "enrichment", "scoring", "lead-writer", "webhooks")
 )
 
-#: The services that encrypt or decrypt contact details: they get the personal-data keys.
-PII_SERVICES = ("gateway", "discovery", "enrichment", "lead-writer")
+#: The services that encrypt or decrypt contact details (and webhook secrets and bodies):
+#: they get the personal-data keys.
+PII_SERVICES = ("gateway", "discovery", "enrichment", "lead-writer", "webhooks")
+#: Webhooks in the dev stack: local receivers (http, loopback) are allowed, and retries are
+#: quick so a failing receiver is retried and given up on within seconds, not hours.
+DEV_WEBHOOK_ENV = {
+    "gateway": {"WEBHOOKS_ALLOW_PRIVATE": "true"},
+    "webhooks": {
+        "WEBHOOKS_ALLOW_PRIVATE": "true",
+        "WEBHOOK_BACKOFF_BASE_S": "0.5",
+        "WEBHOOK_BACKOFF_MAX_S": "5",
+        "WEBHOOK_MAX_ATTEMPTS": "5",
+        "WEBHOOK_POLL_INTERVAL_S": "0.5",
+    },
+}
 #: How often they look at the dev stack's keys file for a change (`leadgen keys rotate`
 #: waits longer than this before re-encrypting, so every writer is on the new key).
 PII_KEYS_RELOAD_S = 1.0
@@ -74,6 +88,11 @@ def service_spec(service: Service, port: int, env: dict[str, str]) -> ProcessSpe
         ready=partial(http_ok, f"{origin(port)}/readyz"),
         env={
             **rate_limit_env(),
+            **{
+                k: v
+                for k, v in DEV_WEBHOOK_ENV.get(service.name, {}).items()
+                if k not in os.environ
+            },
             **env,
             "SERVICE_NAME": service.name,
             "ENVIRONMENT": "dev",
