@@ -242,7 +242,8 @@ class Entry:
 
 def fill(template: Any, side: Side) -> Any:
     """``template`` with the placeholders ``{icp_id}``, ``{campaign_id}``, ``{review}``,
-    ``{job_id}``, ``{webhook_id}`` and ``{team_id}`` replaced by the side's values, in strings at any depth."""
+    ``{job_id}``, ``{webhook_id}`` and ``{team_id}`` replaced by the side's values, in
+    strings at any depth."""
     if isinstance(template, str):
         for name in ("icp_id", "campaign_id", "review", "job_id", "team_id", "webhook_id"):
             template = template.replace(f"{{{name}}}", str(getattr(side, name)))

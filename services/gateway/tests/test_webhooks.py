@@ -157,6 +157,7 @@ async def test_resuming_lifts_a_disable_for_failures(
         )
     resumed = (await api.client.patch(path, json={"enabled": True}, headers=api.auth(team))).json()
     assert resumed["status"] == "active" and resumed["disabledAt"] is None
+    assert resumed["consecutiveFailures"] == 0
 
 
 async def test_delivery_log_pages_newest_first_without_bodies(

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
+from leadgen_common.contracts import envelope_for
+from leadgen_common.contracts.events import ProspectErased
 from leadgen_common.db.schema import webhook_endpoint_states, webhook_registrations
 from leadgen_common.webhooks import verify
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from .conftest import Receiver, Service, lead_created
@@ -29,11 +33,16 @@ async def _state(service: Service, endpoint_id: uuid.UUID) -> dict | None:
     return None if row is None else dict(row)
 
 
+def _count(outcome: str) -> float:
+    return REGISTRY.get_sample_value("leadgen_webhook_deliveries_total", {"outcome": outcome})
+
+
 async def test_signed_retried_after_a_500_with_the_same_event_id_and_delivered_once(
     open_service, receiver: Receiver
 ) -> None:
     receiver.answers = [500, 200]
     team = uuid.uuid4()
+    before = {o: _count(o) for o in ("retry", "delivered")}
     async with open_service() as service:
         endpoint_id, secret = await service.register(team, f"{receiver.url}/hook")
         event = lead_created(team)
@@ -60,6 +69,7 @@ async def test_signed_retried_after_a_500_with_the_same_event_id_and_delivered_o
     assert first.body == second.body
     assert row["attempts"] == 2 and row["last_status_code"] == 200 and row["body"] is None
     assert row["delivered_at"] is not None
+    assert {o: _count(o) - n for o, n in before.items()} == {"retry": 1, "delivered": 1}
 
 
 async def _delivered(service: Service, endpoint_id: uuid.UUID) -> list[dict] | None:
@@ -96,6 +106,7 @@ async def test_disabled_after_repeated_failures_redirects_not_followed(
     lead is not queued for it. Another team's endpoint is untouched."""
     receiver.answers = [302]
     team = uuid.uuid4()
+    disabled_before = _count("disabled")
     async with open_service(webhook_max_attempts=2, webhook_disable_after=2) as service:
         endpoint_id, _ = await service.register(team, f"{receiver.url}/hook")
         for person in ("ada", "bob"):
@@ -112,6 +123,7 @@ async def test_disabled_after_repeated_failures_redirects_not_followed(
         await service.bus.publish(lead_created(team, "cy"))
         after = await service.deliveries(endpoint_id=endpoint_id)
     assert state["consecutive_failures"] == 2
+    assert _count("disabled") - disabled_before == 1
     assert len(rows) == len(after) == 2
     assert all(r["attempts"] == 2 and r["last_error"] == "http_302" for r in rows)
     assert all(r["body"] is None for r in rows)
@@ -174,3 +186,22 @@ async def test_paused_and_other_teams_endpoints_get_nothing_and_deleted_ones_fai
         (row,) = await service.until(lambda: _one(service, gone, lambda r: r["status"] == "failed"))
     assert row["last_error"] == "endpoint_deleted" and row["body"] is None
     assert {r.path for r in receiver.requests} == {"/gone"}
+
+
+async def test_an_erased_persons_waiting_delivery_is_dropped(
+    open_service, receiver: Receiver
+) -> None:
+    """A delivery waiting for its retry when lead-writer erases the person is failed with
+    its body dropped: the person's data never leaves after the erasure."""
+    receiver.answers = [500]
+    team = uuid.uuid4()
+    async with open_service(webhook_backoff_base_s=60, webhook_backoff_max_s=60) as service:
+        endpoint_id, _ = await service.register(team, f"{receiver.url}/hook")
+        event = lead_created(team)
+        await service.bus.publish(event)
+        await service.until(lambda: _one(service, endpoint_id, lambda r: r["attempts"] == 1))
+        erased = ProspectErased(prospect_id=event.payload.prospect_id, erased_at=datetime.now(UTC))
+        await service.bus.publish(envelope_for(erased, team_id=team, correlation_id="erase"))
+        (row,) = await service.deliveries(endpoint_id=endpoint_id)
+    assert (row["status"], row["last_error"], row["body"]) == ("failed", "prospect_erased", None)
+    assert len(receiver.requests) == 1

@@ -1,5 +1,8 @@
-"""The consumer of lead.created (group ``webhooks``): one pending delivery per active
-endpoint of the event's team that subscribed to it, then wake the dispatcher.
+"""The consumers of the webhooks service (group ``webhooks``).
+
+lead.created: one pending delivery per active endpoint of the event's team that
+subscribed to it, then wake the dispatcher. prospect.erased: the person's pending
+deliveries are failed and their bodies dropped.
 
 Idempotency: (endpoint, event id) is unique, so a redelivered message inserts nothing
 and the receiver never gets the event under a second id; the offset is committed after
@@ -12,7 +15,7 @@ import logging
 
 from faststream import AckPolicy
 from leadgen_common.contracts import Envelope
-from leadgen_common.contracts.events import LeadCreated
+from leadgen_common.contracts.events import LeadCreated, ProspectErased
 from leadgen_common.crypto import FieldCipher
 from leadgen_common.kafka import EventBus
 from leadgen_common.webhooks import BODY_FIELD
@@ -55,6 +58,7 @@ def register(bus: EventBus, store: Store, cipher: FieldCipher, dispatcher: Dispa
                     "endpoint_id": endpoint.id,
                     "event_id": envelope.event_id,
                     "event_type": TOPIC,
+                    "prospect_id": envelope.payload.prospect_id,
                     "body": sealed,
                 }
                 for endpoint in endpoints
@@ -63,3 +67,11 @@ def register(bus: EventBus, store: Store, cipher: FieldCipher, dispatcher: Dispa
         if added:
             dispatcher.wake()
         logger.debug("event %s: %d new deliveries", envelope.event_id, added)
+
+    @bus.subscribe("prospect.erased", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_prospect_erased(envelope: Envelope[ProspectErased]) -> None:
+        """lead-writer erased the person (on request or for a suppression): a delivery of
+        theirs still waiting is failed and its body dropped, so it is never sent."""
+        dropped = await store.forget(envelope.team_id, envelope.payload.prospect_id)
+        if dropped:
+            logger.info("dropped %d pending deliveries of an erased prospect", dropped)

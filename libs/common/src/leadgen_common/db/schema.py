@@ -546,6 +546,8 @@ webhook_deliveries = Table(
     Column("endpoint_id", UUID(as_uuid=True), nullable=False),
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("event_type", Text, nullable=False),
+    # Whose data the body holds: prospect.erased drops a pending body of that person.
+    Column("prospect_id", UUID(as_uuid=True)),
     Column("body", Text),
     Column("status", Text, nullable=False, server_default=text("'pending'")),
     _count("attempts"),

@@ -12,7 +12,7 @@ from leadgen_common.db.schema import (
     webhook_endpoint_states,
     webhook_registrations,
 )
-from sqlalchemy import RowMapping, and_, func, select, tuple_
+from sqlalchemy import RowMapping, and_, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 _r, _s, _d = webhook_registrations, webhook_endpoint_states, webhook_deliveries
@@ -32,7 +32,11 @@ def _endpoint_query() -> Any:
         _r.c.created_by,
         func.coalesce(disabled, False).label("auto_disabled"),
         _s.c.disabled_at,
-        func.coalesce(_s.c.consecutive_failures, 0).label("consecutive_failures"),
+        # A disable the team lifted (enabled_at later) restarts the count.
+        case(
+            (and_(_s.c.disabled_at.is_not(None), _s.c.disabled_at <= _r.c.enabled_at), 0),
+            else_=func.coalesce(_s.c.consecutive_failures, 0),
+        ).label("consecutive_failures"),
     ).select_from(_r.outerjoin(_s, _s.c.endpoint_id == _r.c.id))
 
 

@@ -217,6 +217,22 @@ class Store:
             )
         )
 
+    async def forget(self, team_id: uuid.UUID, prospect_id: uuid.UUID) -> int:
+        """Fail the person's pending deliveries and drop their bodies (an erasure)."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                _d.update()
+                .where(
+                    _d.c.team_id == team_id,
+                    _d.c.prospect_id == prospect_id,
+                    _d.c.status == "pending",
+                )
+                .values(
+                    status="failed", last_error="prospect_erased", body=None, updated_at=func.now()
+                )
+            )
+        return result.rowcount
+
     async def pending(self) -> int:
         async with self.engine.connect() as conn:
             query = select(func.count()).select_from(_d).where(_d.c.status == "pending")

@@ -11,7 +11,9 @@ Create Date: 2026-11-29
   with ``enabled_at``, ``description``, ``created_by`` and ``updated_at``.
 - A new login role ``leadgen_webhooks`` for the new ``webhooks`` service, the only writer
   of ``webhook_deliveries`` (one row per endpoint and event, unique) and
-  ``webhook_endpoint_states`` (consecutive failures, automatic disable). Like every
+  ``webhook_endpoint_states`` (consecutive failures, automatic disable). A pending
+  delivery keeps its body encrypted and names the person it is about (``prospect_id``),
+  so an erasure fails it and drops the body. Like every
   service role it reads the other tables; it joins ``pipeline_all_teams`` on every tenant
   table (it delivers every team's events), and the new tables get forced row-level security
   with the same three policies as 0008's.
@@ -95,6 +97,7 @@ def upgrade() -> None:
         sa.Column("endpoint_id", sa.UUID(), nullable=False),
         sa.Column("event_id", sa.UUID(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("prospect_id", sa.UUID(), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("status", sa.Text(), server_default=sa.text("'pending'"), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
