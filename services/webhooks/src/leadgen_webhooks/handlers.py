@@ -1,7 +1,9 @@
 """The consumers of the webhooks service (group ``webhooks``).
 
 lead.created: one pending delivery per active endpoint of the event's team that
-subscribed to it, then wake the dispatcher. prospect.erased: the person's pending
+subscribed to it before the event occurred (a new consumer group starts from the earliest
+offset: an endpoint registered today does not get last month's leads), then wake the
+dispatcher. prospect.erased: the person's pending
 deliveries are failed and their bodies dropped.
 
 Idempotency: (endpoint, event id) is unique, so a redelivered message inserts nothing
@@ -41,7 +43,7 @@ def register(bus: EventBus, store: Store, cipher: FieldCipher, dispatcher: Dispa
         endpoints = [
             e
             for e in await store.endpoints_for(envelope.team_id, TOPIC)
-            if inactive_reason(e) is None
+            if inactive_reason(e) is None and envelope.occurred_at >= e.created_at
         ]
         if not endpoints:
             return

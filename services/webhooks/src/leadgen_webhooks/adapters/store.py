@@ -29,6 +29,7 @@ class Endpoint:
     enabled: bool
     enabled_at: datetime
     disabled_at: datetime | None  # the delivery side's, possibly voided by enabled_at
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ _ENDPOINT_COLUMNS = (
     _r.c.enabled,
     _r.c.enabled_at,
     _s.c.disabled_at,
+    _r.c.created_at,
 )
 
 
