@@ -122,16 +122,15 @@ async def test_a_name_that_does_not_resolve_is_refused() -> None:
         await resolve_target(parse_url("https://hooks.example.com/x"), resolver=fixed())
 
 
-async def test_the_system_resolver_sees_through_local_names() -> None:
-    """A name the URL check does not know resolves to loopback through the real resolver
-    (/etc/hosts): refused by its address, allowed in dev mode."""
-    target = parse_url("https://ip6-localhost.leadgen-test.invalid/x")  # does not resolve
-    with pytest.raises(UnsafeUrl):
-        await resolve_target(target)
+async def test_the_system_resolver_answers_for_local_names_in_dev_mode_only() -> None:
+    """Through the real resolver (/etc/hosts): localhost is refused by name outside dev
+    mode, and in dev mode resolves to a loopback address that is then allowed."""
     with pytest.raises(UnsafeUrl, match="local name"):
         await check_url("https://localhost/x")
     target, addresses = await check_url("http://localhost:1/x", allow_private=True)
     assert any(ipaddress.ip_address(a).is_loopback for a in addresses)
+    with pytest.raises(UnsafeUrl, match="resolves to a loopback"):
+        await resolve_target(parse_url("https://localhost/x", allow_private=True))
 
 
 def test_pinned_url_keeps_port_path_and_brackets_ipv6() -> None:
