@@ -1,8 +1,8 @@
 """webhooks: registrations with an encrypted secret, the delivery service's role and tables.
 
 Revision ID: 0011
-Revises: 0009
-Create Date: 2026-11-29
+Revises: 0010
+Create Date: 2026-11-25
 
 - ``webhook_registrations`` (the gateway's, from 0001, never written by any code until now)
   keeps the signing secret itself, encrypted with the field cipher, instead of a hash: the
@@ -29,7 +29,7 @@ from leadgen_common.db.roles import create_role_sql, grant_sql
 from leadgen_common.db.tenancy import PIPELINE_POLICY, disable_rls_sql, enable_rls_sql
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
