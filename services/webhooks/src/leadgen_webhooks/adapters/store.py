@@ -180,6 +180,14 @@ class Store:
             )
             if not attempted or endpoint is None:
                 return False
+            # The state row exists before it is locked: two deliveries of one endpoint
+            # failing at once would otherwise both find no row, lock nothing, and both
+            # count their failure as the first.
+            await conn.execute(
+                insert(_s)
+                .values(endpoint_id=due.endpoint_id, team_id=due.team_id, consecutive_failures=0)
+                .on_conflict_do_nothing(index_elements=[_s.c.endpoint_id])
+            )
             state = (
                 await conn.execute(
                     select(_s.c.consecutive_failures, _s.c.disabled_at)
