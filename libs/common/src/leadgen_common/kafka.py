@@ -11,6 +11,7 @@
   every redelivery) goes to ``<topic>.dlq`` with the reason, the service, the group and
   the original topic/partition/offset in headers (the original headers kept beside them)
   and is committed, so the partition moves on;
+* reports its group's lag on the topic (:mod:`leadgen_common.consumer_lag`),
 * retries a transient failure with exponential backoff, then dead-letters it
   (``retries_exhausted``) rather than blocking the partition forever; a dependency that
   is down (Postgres restarting, Redis unreachable: :mod:`leadgen_common.unavailable`)
@@ -42,6 +43,7 @@ from faststream.message import StreamMessage
 
 from . import kafka_tracing, metrics
 from . import logging as log_ctx
+from .consumer_lag import ConsumerLagExporter, Subscription
 from .contracts import Envelope, PoisonMessage, decode, encode, message_key
 from .settings import ServiceSettings
 from .unavailable import is_unavailable
@@ -116,6 +118,8 @@ class EventBus:
             graceful_timeout=settings.shutdown_grace_s / 2,
         )
         self._listeners: dict[str, _AssignmentListener] = {}
+        self.subscriptions: set[Subscription] = set()
+        self._lag: ConsumerLagExporter | None = None
         self.stopping = False
 
     # ------------------------------------------------------------ subscribing
@@ -147,6 +151,7 @@ class EventBus:
         if ack_policy is AckPolicy.ACK_FIRST:
             raise ValueError("ACK_FIRST loses messages on crash; name a post-processing policy")
         metrics.MESSAGES_CONSUMED.labels(topic, group_id, "ok")  # visible at 0 from the start
+        self.subscriptions.add((group_id, topic))
         return {
             "group_id": group_id,
             "ack_policy": ack_policy,
@@ -415,9 +420,20 @@ class EventBus:
         for publisher in self.broker.publishers:
             await publisher.start()
         self.broker.running = True
+        if self.subscriptions and self.settings.lag_interval_s > 0:
+            self._lag = ConsumerLagExporter(
+                self.settings.kafka_bootstrap_servers,
+                self.subscriptions,
+                interval_s=self.settings.lag_interval_s,
+                client_id=f"leadgen-{self.service}-lag",
+            )
+            self._lag.start()
 
     async def stop(self) -> None:
         self.stopping = True
+        if self._lag is not None:
+            await self._lag.stop()
+            self._lag = None
         await self.broker.stop()
 
     def ready(self) -> bool:

@@ -1,18 +1,23 @@
-"""The HTTP face every service shares: /healthz, /readyz, /metrics, and a
-lifespan that starts the event bus and stops it gracefully on SIGTERM; logging and
-tracing set up before the app is built (:mod:`leadgen_common.telemetry`)."""
+"""The HTTP face every service shares: /healthz, /readyz, /metrics, HTTP RED metrics of
+every other route, and a lifespan that starts the event bus and stops it gracefully on
+SIGTERM; logging and tracing set up before the app is built (:mod:`leadgen_common.telemetry`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp
 
+from . import metrics as common_metrics
+from .http_metrics import HttpMetrics
 from .kafka import EventBus
 from .logging import configure_logging
 from .settings import ServiceSettings
@@ -22,6 +27,28 @@ logger = logging.getLogger(__name__)
 
 Check = Callable[[], Awaitable[bool]]
 Hook = Callable[[], Awaitable[None]]
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with :class:`HttpMetrics` just inside Starlette's outermost error middleware:
+    around every middleware a service adds (so what the gateway's request guard refuses
+    is counted), seeing an unhandled exception as the 500 it becomes, and leaving the
+    stack's outer shape as OpenTelemetry's instrumentation expects it."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if isinstance(stack, ServerErrorMiddleware):
+            stack.app = HttpMetrics(stack.app, self.router.routes)
+            return stack
+        return HttpMetrics(stack, self.router.routes)
+
+
+def service_version(service_name: str) -> str:
+    """The version of the service's package (``leadgen-<service>``), else ``unknown``."""
+    try:
+        return version(f"leadgen-{service_name}")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def create_service_app(
@@ -52,7 +79,10 @@ def create_service_app(
                 await hook()
             logger.info("stopped")
 
-    app = FastAPI(title=f"leadgen {settings.service_name}", lifespan=lifespan, **fastapi_kwargs)
+    app = ServiceApp(title=f"leadgen {settings.service_name}", lifespan=lifespan, **fastapi_kwargs)
+    common_metrics.BUILD_INFO.labels(
+        settings.service_name, service_version(settings.service_name)
+    ).set(1)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

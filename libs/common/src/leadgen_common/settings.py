@@ -93,6 +93,13 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = Field(default="leadgen", description="Expected `iss` claim.")
     jwt_audience: str = Field(default="leadgen-api", description="Expected `aud` claim.")
 
+    lag_interval_s: float = Field(
+        default=15.0,
+        ge=0,
+        description="How often the service reads its consumer groups' lag "
+        "(leadgen_consumer_lag); 0 turns the reading off.",
+    )
+
     shutdown_grace_s: float = Field(
         default=15.0, gt=0, description="Time in-flight work gets after SIGTERM."
     )
