@@ -25,6 +25,7 @@ from leadgen_enrichment.adapters.provider_http import ProviderHttp
 from leadgen_enrichment.adapters.result_cache import RedisResultCache
 from leadgen_enrichment.enrich import Enricher, WaterfallConfig
 from leadgen_enrichment.settings import EnrichmentSettings
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 TEAM = uuid.UUID("5f0b0c1e-0000-5000-8000-000000000001")
@@ -265,3 +266,40 @@ async def test_a_redelivered_prospect_is_republished_under_the_same_event_id_fro
     assert first.event_id == again.event_id != incoming.event_id
     assert clearbit.requests == 1
     assert [c.status for c in again.payload.provider_calls] == ["cached"]
+
+
+def outcomes() -> dict[str, float]:
+    return {
+        outcome: REGISTRY.get_sample_value(
+            "leadgen_enrichment_outcomes_total", {"outcome": outcome}
+        )
+        or 0.0
+        for outcome in ("enriched", "not_found", "failed", "skipped")
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "found", "options", "expected"),
+    [
+        (200, True, {}, "enriched"),
+        (404, False, {}, "not_found"),
+        (503, False, {}, "failed"),
+        (429, False, {}, "failed"),
+        (200, True, {"auto_enrich": False}, "skipped"),
+    ],
+)
+async def test_each_prospect_leaving_counts_one_outcome(
+    harness_for, make_discovered, company_body, status, found, options, expected
+):
+    h = harness_for(Clearbit(status, company_body() if found else {}))
+    before = outcomes()
+    waterfalls = REGISTRY.get_sample_value("leadgen_enrichment_duration_seconds_count") or 0.0
+    async with TestKafkaBroker(h.bus.broker):
+        await h.send(make_discovered(**options))
+    assert len(h.enriched) == 1
+    after = outcomes()
+    assert {k: after[k] - before[k] for k in after} == {
+        k: float(k == expected) for k in after
+    }
+    ran = REGISTRY.get_sample_value("leadgen_enrichment_duration_seconds_count")
+    assert ran == waterfalls + (expected != "skipped")

@@ -33,6 +33,7 @@ from leadgen_scoring.domain import Scorer
 from leadgen_scoring.domain.texts import icp_text, profile_text
 from leadgen_scoring.main import ScoringSettings
 from leadgen_scoring.semantics import SemanticScoring
+from prometheus_client import REGISTRY
 
 TEAM = team_id_for("scoring-tests")
 OTHER_TEAM = team_id_for("someone-else")
@@ -144,6 +145,14 @@ def enriched(campaign_id: uuid.UUID, prospect, options=None, profile_id=None) ->
     )
 
 
+def decided() -> dict[str, float]:
+    """leadgen_prospects_scored_total by decision."""
+    return {
+        d.value: REGISTRY.get_sample_value("leadgen_prospects_scored_total", {"decision": d}) or 0.0
+        for d in ScoreOutcome
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "outcome"),
     [
@@ -156,12 +165,17 @@ async def test_enriched_prospect_is_scored_and_published(
     harness, sample_icp, prospects, name, outcome
 ):
     campaign_id = uuid.uuid4()
+    decisions, scores = decided(), REGISTRY.get_sample_value("leadgen_icp_match_score_sum")
     async with TestKafkaBroker(harness.bus.broker):
         await harness.send(started(campaign_id, sample_icp))
         incoming = await harness.send(enriched(campaign_id, prospects[name]))
     [envelope] = harness.scored
     scored = envelope.payload
     assert scored.outcome is outcome
+    now = decided()
+    assert {d: now[d] - decisions[d] for d in now} == {d: float(d == outcome) for d in now}
+    added = REGISTRY.get_sample_value("leadgen_icp_match_score_sum") - (scores or 0.0)
+    assert added == pytest.approx(scored.icp_match_score)
     assert scored.breakdown.demographics.reasons
     # Carried forward for lead-writer, and linked to what caused it.
     source = incoming.payload

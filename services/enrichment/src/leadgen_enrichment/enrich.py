@@ -30,6 +30,7 @@ from leadgen_common.suppression import SUPPRESSED, profile_entries
 
 from . import metrics
 from .domain.findings import Finding, fold
+from .domain.outcome import outcome
 from .domain.plan import CAMPAIGN_CANCELLED, Skip, plan
 from .domain.prescore import prescore
 from .domain.suppressed import withheld
@@ -105,21 +106,23 @@ class Enricher:
         the waterfall cached about the person is deleted too."""
         keep = keep or Enrichment()
         if await self._suppressed(discovered, team_id, keep):
-            metrics.PROSPECTS.labels(SUPPRESSED).inc()
+            _count_leaving(SUPPRESSED, [], keep, keep)
             return withheld(discovered)
         skipped = self._gate(discovered) if ask is None else None
         if skipped is None and await self.campaigns.is_cancelled(discovered.campaign_id):
             skipped = CAMPAIGN_CANCELLED
         run = self._run_for(str(team_id), discovered, keep, ask)
         if skipped is None:
+            started = time.perf_counter()
             await self._waterfall(discovered, run)
+            metrics.DURATION.observe(time.perf_counter() - started)
             if await self._suppressed(discovered, team_id, run.enrichment):
                 await self.cache.forget(run.team_id, discovered.prospect_id)
-                metrics.PROSPECTS.labels(SUPPRESSED).inc()
+                _count_leaving(SUPPRESSED, run.calls, keep, run.enrichment)
                 return withheld(discovered, run.calls)
             if run.budget_denied and missing(run.required, run.enrichment):
                 skipped = BUDGET
-        metrics.PROSPECTS.labels(skipped or "none").inc()
+        _count_leaving(skipped, run.calls, keep, run.enrichment)
         return ProspectEnriched(
             prospect_id=discovered.prospect_id,
             campaign_id=discovered.campaign_id,
@@ -215,3 +218,11 @@ class Enricher:
         metrics.PROVIDER_SECONDS.labels(call.provider, call.operation).observe(
             call.latency_ms / 1000
         )
+
+
+def _count_leaving(
+    skipped: str | None, calls: Sequence[ProviderCall], before: Enrichment, after: Enrichment
+) -> None:
+    """One prospect left the stage: its skip reason ('none') and its outcome."""
+    metrics.PROSPECTS.labels(skipped or "none").inc()
+    metrics.OUTCOMES_TOTAL.labels(outcome(skipped, calls, before, after)).inc()

@@ -15,7 +15,7 @@ from leadgen_common.ratelimit import RateLimiter, RateLimitSettings
 from leadgen_common.service import create_service_app
 from redis.asyncio import Redis
 
-from . import handlers
+from . import handlers, metrics
 from .adapters.apollo import ApolloClient
 from .adapters.budget import RedisBudget
 from .adapters.campaign_state import CampaignCancellations
@@ -152,6 +152,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or EnrichmentSettings()
     rate_limits = rate_limits or RateLimitSettings()
+    metrics.COST_BUDGET_PER_HOUR.set(float(settings.cost_alert_per_hour))
     engine = engine_for(
         settings.require_database_url(),
         pool_size=settings.db_pool_size,

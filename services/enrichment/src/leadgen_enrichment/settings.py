@@ -77,6 +77,12 @@ class EnrichmentSettings(ProviderSettings, PiiKeySettings):
     enrichment_campaign_budget: Decimal | None = Field(
         default=None, ge=0, description="Spend per campaign; unset: none."
     )
+    cost_alert_per_hour: Decimal = Field(
+        default=Decimal("50.0"),
+        ge=0,
+        description="Provider spend per hour (ledger currency) above which the cost alert "
+        "fires; exported as leadgen_enrichment_cost_budget_per_hour for the alert to read.",
+    )
     smart_enrichment_min_prescore: float = Field(
         default=0.5,
         ge=0,

@@ -35,7 +35,7 @@ from leadgen_common.contracts.events import (
 from leadgen_common.kafka import EventBus
 
 from .domain import Scorer, ScoreResult
-from .metrics import BATCH_SIZE
+from .metrics import BATCH_SIZE, observe_score
 from .ports import CampaignIcpRepository
 from .semantics import SemanticScoring, ToCompare
 
@@ -134,7 +134,7 @@ def register(
                 for envelope in envelopes
             ]
         )
-        scored_envelopes = []
+        scored_envelopes, results = [], []
         for envelope, similarity in zip(envelopes, similarities, strict=True):
             enriched = envelope.payload
             result = scorer.score(
@@ -146,7 +146,10 @@ def register(
             )
             logger.debug("scored %s: %s", result.icp_match_score, result.outcome.value)
             scored_envelopes.append(scored_envelope(envelope, result))
+            results.append(result)
         await asyncio.gather(*(bus.publish(scored) for scored in scored_envelopes))
+        for result in results:  # counted once published: a failed batch is scored again
+            observe_score(result.icp_match_score, result.outcome)
 
     @bus.subscribe("prospect.erase", group_id=GROUP, ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_prospect_erase(envelope: Envelope[EraseProspect]) -> None:
