@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from leadgen_common.db import schema as s
 from leadgen_lead_writer.adapters import outbox
 from leadgen_lead_writer.completion_check import complete_if_done
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,12 +42,26 @@ async def test_completion_fires_exactly_when_the_last_prospect_turns_terminal(
         (campaign.scored("bob", "qualified"), "completed"),  # terminal: no auto-convert
         (campaign.reviewed("ann", "convert"), "completed"),  # completed never changes
     ]
+    durations = REGISTRY.get_sample_value("leadgen_campaign_duration_seconds_count")
+    ran_s = REGISTRY.get_sample_value("leadgen_campaign_duration_seconds_sum")
     for event, expected in steps:
         await service.send(event)
         assert await status_of(service.engine, campaign.campaign_id) == (
             expected,
             expected == "completed",
         ), event.event_type
+    # observed once, from campaign.started's started_at to completion
+    assert REGISTRY.get_sample_value("leadgen_campaign_duration_seconds_count") == durations + 1
+    async with service.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(s.campaign_progress.c.started_at, s.campaign_progress.c.completed_at).where(
+                    s.campaign_progress.c.campaign_id == campaign.campaign_id
+                )
+            )
+        ).one()
+    observed = REGISTRY.get_sample_value("leadgen_campaign_duration_seconds_sum") - ran_s
+    assert observed == pytest.approx((row.completed_at - row.started_at).total_seconds())
 
 
 async def test_completion_waits_for_every_reported_prospect(service, new_campaign):

@@ -10,6 +10,7 @@ from leadgen_common.contracts import lead_id_for
 from leadgen_common.db import schema as s
 from leadgen_lead_writer.adapters.publisher import kafka_publisher
 from leadgen_lead_writer.relay import OutboxRelay, PublishFailed
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 
@@ -37,6 +38,25 @@ async def test_relay_publishes_the_stored_envelope_keyed_by_lead_and_marks_it(se
     assert [e.payload.lead_id for e in service.lead_events] == [
         lead_id_for(campaign.prospect_id(p)) for p in ("ann", "bob")
     ]
+
+
+def backlog() -> tuple[float | None, float | None]:
+    return (
+        REGISTRY.get_sample_value("leadgen_outbox_backlog"),
+        REGISTRY.get_sample_value("leadgen_outbox_oldest_age_seconds"),
+    )
+
+
+async def test_the_backlog_gauges_say_what_waits_and_for_how_long(service, campaign):
+    await qualify(service, campaign, "ann", "bob")
+    await service.relay.refresh_backlog()
+    rows, age = backlog()
+    assert rows == 2
+    assert age is not None and 0 < age < 60
+
+    await service.relay.relay_once()
+    await service.relay.refresh_backlog()
+    assert backlog() == (0, 0)
 
 
 async def test_a_failed_publish_marks_only_what_was_published(service, campaign):
@@ -95,9 +115,11 @@ async def test_background_relay_is_woken_by_a_commit_and_retries_failures(open_s
                 await publish(message)
 
             service.relay.publish = flaky
+            service.relay.backlog_interval_s = 0  # refreshed every round, failed ones too
             await qualify(service, campaign, "bob")
             await service.wait_for_leads(2)
             assert len(failures) == 3
+            assert backlog()[0] == 1  # read while the failing rounds held bob's lead back
         finally:
             await service.relay.stop()
         assert not service.relay.running

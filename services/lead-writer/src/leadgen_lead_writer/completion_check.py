@@ -36,7 +36,8 @@ async def complete_if_done(
     unpublished = await outbox.has_unpublished(conn, campaign_id)
     if not is_complete(state, counts, unpublished_outbox=unpublished):
         return False
-    await campaigns.mark_completed(conn, campaign_id)
+    ran_s = await campaigns.mark_completed(conn, campaign_id)
     metrics.CAMPAIGNS_COMPLETED.inc()
+    metrics.CAMPAIGN_SECONDS.observe(max(ran_s, 0.0))
     logger.info("campaign completed", extra={"fields": {"campaign_id": str(campaign_id)}})
     return True

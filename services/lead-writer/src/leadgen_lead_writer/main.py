@@ -38,6 +38,12 @@ class LeadWriterSettings(ServiceSettings, PiiKeySettings):
     )
     relay_backoff_s: float = Field(default=0.2, gt=0, description="First retry delay of the relay.")
     relay_max_backoff_s: float = Field(default=10.0, gt=0, description="Longest retry delay.")
+    relay_backlog_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the relay reads the outbox backlog and the oldest row's age "
+        "(leadgen_outbox_backlog, leadgen_outbox_oldest_age_seconds).",
+    )
     db_check_timeout_s: float = Field(default=2.0, gt=0, description="Readiness query timeout.")
 
 
@@ -52,6 +58,7 @@ def create_app(settings: LeadWriterSettings | None = None) -> FastAPI:
         poll_interval_s=settings.relay_poll_interval_s,
         backoff_s=settings.relay_backoff_s,
         max_backoff_s=settings.relay_max_backoff_s,
+        backlog_interval_s=settings.relay_backlog_interval_s,
     )
     projector = Projector(engine, cipher=settings.pii_cipher(), on_outbox=relay.wake)
     handlers.register(bus, projector, batch_size=settings.batch_size)

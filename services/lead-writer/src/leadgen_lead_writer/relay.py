@@ -10,6 +10,10 @@ is never published zero times; if the relay dies after publishing and before com
 the row is published again with the same stored envelope, hence the same ``event_id``,
 which consumers dedupe on. A failed publish ends the round (the rows before it are still
 marked) and the relay retries with exponential backoff.
+
+Between rounds, at most every ``backlog_interval_s``, the relay also reads how many rows
+wait and how old the oldest is (``leadgen_outbox_backlog``,
+``leadgen_outbox_oldest_age_seconds``): also while rounds fail, when those matter most.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -45,6 +50,7 @@ class OutboxRelay:
         poll_interval_s: float = 0.5,
         backoff_s: float = 0.2,
         max_backoff_s: float = 10.0,
+        backlog_interval_s: float = 5.0,
     ) -> None:
         self.engine = engine
         self.publish = publish
@@ -52,6 +58,9 @@ class OutboxRelay:
         self.poll_interval_s = poll_interval_s
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
+        self.backlog_interval_s = backlog_interval_s
+        self._backlog_read_at: float | None = None
+        self._backlog_failing = False
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -81,6 +90,32 @@ class OutboxRelay:
             raise PublishFailed(f"published {len(sent)} rows, then failed") from failure
         return len(sent)
 
+    async def refresh_backlog(self) -> None:
+        """Set the backlog gauges from the table."""
+        async with self.engine.connect() as conn:
+            backlog = await outbox.backlog(conn)
+        metrics.OUTBOX_BACKLOG.set(backlog.rows)
+        metrics.OUTBOX_OLDEST_AGE.set(backlog.oldest_age_s)
+
+    async def _refresh_backlog_if_due(self) -> None:
+        """Refresh the gauges if ``backlog_interval_s`` passed; a failure (the database
+        down) is logged once and never stops the relay."""
+        now = time.monotonic()
+        if (
+            self._backlog_read_at is not None
+            and now - self._backlog_read_at < self.backlog_interval_s
+        ):
+            return
+        self._backlog_read_at = now
+        try:
+            await self.refresh_backlog()
+        except Exception as exc:
+            if not self._backlog_failing:
+                logger.warning("reading the outbox backlog failed (%r); retrying", exc)
+            self._backlog_failing = True
+        else:
+            self._backlog_failing = False
+
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
         self._stopping.clear()
@@ -109,6 +144,7 @@ class OutboxRelay:
         delay = self.backoff_s
         while not self._stopping.is_set():
             self._wake.clear()
+            await self._refresh_backlog_if_due()
             try:
                 sent = await self.relay_once()
             except Exception as exc:

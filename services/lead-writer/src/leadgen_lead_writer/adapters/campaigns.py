@@ -159,10 +159,14 @@ async def record_start(
     )
 
 
-async def mark_completed(conn: AsyncConnection, campaign_id: uuid.UUID) -> None:
-    await update_row(
-        conn,
-        campaign_id,
-        status=CampaignStatus.COMPLETED.value,
-        completed_at=func.now(),
+async def mark_completed(conn: AsyncConnection, campaign_id: uuid.UUID) -> float:
+    """Mark the campaign completed; returns how long it ran (started_at to now), seconds."""
+    stmt = (
+        update(campaign_progress)
+        .where(_cpg.campaign_id == campaign_id)
+        .values(
+            status=CampaignStatus.COMPLETED.value, completed_at=func.now(), updated_at=func.now()
+        )
+        .returning(func.extract("epoch", _cpg.completed_at - _cpg.started_at))
     )
+    return float((await conn.execute(stmt)).scalar_one())

@@ -22,6 +22,15 @@ HEADERS = {"content-type": "application/json"}
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """What the relay has still to publish."""
+
+    rows: int
+    oldest_age_s: float
+    """Age of the oldest unpublished row; 0 when there is none."""
+
+
+@dataclass(frozen=True)
 class OutboxMessage:
     """One row to publish: ``body`` is the stored envelope; a re-publish sends the same
     bytes, so the event keeps its ``event_id``."""
@@ -92,3 +101,23 @@ async def has_unpublished(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool
         exists().where(_ob.published_at.is_(None), _campaign_of_row() == str(campaign_id))
     )
     return bool((await conn.execute(stmt)).scalar())
+
+
+async def backlog(conn: AsyncConnection) -> Backlog:
+    """Unpublished rows and the oldest one's age, both from the partial index's rows."""
+    oldest = (
+        select(_ob.created_at)
+        .where(_ob.published_at.is_(None))
+        .order_by(_ob.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = select(
+        select(func.count())
+        .where(_ob.published_at.is_(None))
+        .select_from(outbox)
+        .scalar_subquery(),
+        func.coalesce(func.extract("epoch", func.now() - oldest), 0),
+    )
+    rows, age = (await conn.execute(stmt)).one()
+    return Backlog(rows=int(rows), oldest_age_s=max(float(age), 0.0))
