@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from leadgen_common.kafka import EventBus
 from leadgen_common.service import create_service_app
@@ -30,12 +30,17 @@ class RefuseLarge(BaseHTTPMiddleware):
 def make_app() -> FastAPI:
     settings = ServiceSettings(service_name=SERVICE)
     app = create_service_app(settings, EventBus(settings))
+    things = APIRouter(prefix="/things")  # included under /red, as the gateway's are
 
-    @app.get(THING)
+    @things.get("/{thing_id}")
     async def get_thing(thing_id: str) -> dict[str, str]:
         return {"id": thing_id}
 
-    @app.post("/red/things")
+    @things.get("/{thing_id}/parts/{n:int}")
+    async def get_part(thing_id: str, n: int) -> dict[str, int]:
+        return {"n": n}
+
+    @things.post("")
     async def add_thing() -> JSONResponse:
         return JSONResponse({}, status_code=202)
 
@@ -43,6 +48,7 @@ def make_app() -> FastAPI:
     async def boom() -> None:
         raise RuntimeError("unhandled")
 
+    app.include_router(things, prefix="/red")
     app.add_middleware(RefuseLarge)  # added after create_service_app, as the gateway does
     return app
 
@@ -69,6 +75,7 @@ def timed(method: str, route: str) -> float:
     [
         ("GET", "/red/things/42", THING, "200", {}),
         ("GET", "/red/things/43", THING, "200", {}),  # another id, the same series
+        ("GET", "/red/things/43/parts/2", "/red/things/{thing_id}/parts/{n}", "200", {}),
         ("POST", "/red/things", "/red/things", "202", {}),
         ("DELETE", "/red/things/42", THING, "405", {}),
         ("GET", "/red/nowhere/42", "unmatched", "404", {}),

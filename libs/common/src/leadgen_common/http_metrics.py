@@ -10,11 +10,13 @@ path), ``unmatched`` when no route matched; the method is one of the standard on
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from starlette.routing import BaseRoute, Match
+from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
@@ -31,33 +33,57 @@ def method_label(method: str) -> str:
     return method if method in METHODS else OTHER_METHOD
 
 
-def route_label(scope: Scope, routes: Iterable[BaseRoute]) -> str:
-    """The template of the route that handled the request: the router leaves it in the
-    scope; a request answered before routing (a middleware's refusal) is matched here."""
-    route = scope.get("route")
-    if route is None:
-        route = _match(scope, routes)
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED
+class RouteTemplates:
+    """The full template of each route of an app. FastAPI leaves in the scope the route as
+    its own router declared it (``/icps/{icp_id}``), without the prefix the router was
+    included under (``/api/v1``); its route contexts know the whole template."""
 
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self.routes = routes
+        self._by_route: dict[int, str] = {}
+        self._patterns: list[tuple[re.Pattern[str], str, Collection[str] | None]] = []
+        self._seen = -1
 
-def _match(scope: Scope, routes: Iterable[BaseRoute]) -> BaseRoute | None:
-    partial = None
-    for route in routes:
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return route
-        if match is Match.PARTIAL and partial is None:
-            partial = route  # the path exists, another method: a 405
-    return partial
+    def label(self, scope: Scope) -> str:
+        """The template of the route that handled the request; a request answered before
+        routing (a middleware's refusal) is matched here; ``unmatched`` when none fits."""
+        if len(self.routes) != self._seen:
+            self._refresh()
+        route = scope.get("route")
+        if route is None:
+            return self._match(scope["path"], scope["method"])
+        template = self._by_route.get(id(route))
+        if template is None:  # a route added to an included router after the first request
+            self._refresh()
+            template = self._by_route.get(id(route), getattr(route, "path", UNMATCHED))
+            self._by_route[id(route)] = template
+        return template
+
+    def _refresh(self) -> None:
+        contexts = [c for c in iter_route_contexts(self.routes) if c.path and c.path_format]
+        self._by_route = {id(c.original_route): c.path_format for c in contexts}
+        self._patterns = [
+            (compile_path(c.path)[0], c.path_format, getattr(c.original_route, "methods", None))
+            for c in contexts
+        ]
+        self._seen = len(self.routes)
+
+    def _match(self, path: str, method: str) -> str:
+        partial = None
+        for pattern, template, methods in self._patterns:
+            if pattern.match(path):
+                if methods is None or method in methods:
+                    return template
+                partial = partial or template  # the path exists, another method: a 405
+        return partial or UNMATCHED
 
 
 class HttpMetrics:
     """ASGI middleware counting every HTTP request but probes and scrapes."""
 
-    def __init__(self, app: ASGIApp, routes: Iterable[BaseRoute]) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
         self.app = app
-        self.routes = routes
+        self.templates = RouteTemplates(routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in NOT_COUNTED:
@@ -78,6 +104,6 @@ class HttpMetrics:
             self._record(scope, status, time.perf_counter() - started)
 
     def _record(self, scope: dict[str, Any], status: int, seconds: float) -> None:
-        method, route = method_label(scope["method"]), route_label(scope, self.routes)
+        method, route = method_label(scope["method"]), self.templates.label(scope)
         metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
         metrics.HTTP_SECONDS.labels(method, route).observe(seconds)
