@@ -70,6 +70,7 @@ class ConsumerLagExporter:
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._failing = False
 
     # ------------------------------------------------------------ reading
@@ -127,10 +128,15 @@ class ConsumerLagExporter:
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
         if self.subscriptions and self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self._run(), name="consumer-lag")
 
     async def stop(self) -> None:
         if self._task is not None:
+            # Cancelling alone is not enough: a cancellation arriving during aiokafka's
+            # connection attempt can be lost there (it surfaces as a connection error,
+            # which the loop survives); the event ends the loop then.
+            self._stopping.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -138,7 +144,7 @@ class ConsumerLagExporter:
         await self._drop()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await asyncio.wait_for(self.read_once(), READ_TIMEOUT_S)
             except Exception as exc:  # never let a lag read hurt the service: next interval
@@ -151,7 +157,8 @@ class ConsumerLagExporter:
                 if self._failing:
                     logger.info("reading consumer lag works again")
                 self._failing = False
-            await asyncio.sleep(self.interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval_s)
 
 
 async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> dict[str, list[int]]:
