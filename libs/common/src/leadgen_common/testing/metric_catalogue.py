@@ -14,15 +14,16 @@ from typing import Literal
 
 Kind = Literal["counter", "gauge", "histogram"]
 
-GATEWAY, DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER = (
+GATEWAY, DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER, WEBHOOKS = (
     "gateway",
     "discovery",
     "enrichment",
     "scoring",
     "lead-writer",
+    "webhooks",
 )
-SERVICES = (GATEWAY, DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER)
-CONSUMERS = (DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER)
+SERVICES = (GATEWAY, DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER, WEBHOOKS)
+CONSUMERS = (DISCOVERY, ENRICHMENT, SCORING, LEAD_WRITER, WEBHOOKS)
 LIMITED = (DISCOVERY, ENRICHMENT)
 
 
@@ -137,6 +138,13 @@ CATALOGUE: tuple[Family, ...] = (
            (LEAD_WRITER,), "Events absorbed without effect: event_id (redelivered), stage."),
     Family("leadgen_prospects_erased_total", "counter", ("reason",), (LEAD_WRITER,),
            "Prospects erased: request, suppressed."),
+    # ---------------------------------------------------------------- webhooks
+    Family("leadgen_webhook_deliveries_total", "counter", ("outcome",), (WEBHOOKS,),
+           "Delivery attempts by outcome: delivered, retry, failed, disabled."),
+    Family("leadgen_webhook_delivery_seconds", "histogram", (), (WEBHOOKS,),
+           "Time of one delivery attempt, the receiver's answer included."),
+    Family("leadgen_webhook_pending", "gauge", (), (WEBHOOKS,),
+           "Deliveries waiting for their next attempt."),
 )  # fmt: skip
 
 
