@@ -298,8 +298,6 @@ async def test_each_prospect_leaving_counts_one_outcome(
         await h.send(make_discovered(**options))
     assert len(h.enriched) == 1
     after = outcomes()
-    assert {k: after[k] - before[k] for k in after} == {
-        k: float(k == expected) for k in after
-    }
+    assert {k: after[k] - before[k] for k in after} == {k: float(k == expected) for k in after}
     ran = REGISTRY.get_sample_value("leadgen_enrichment_duration_seconds_count")
     assert ran == waterfalls + (expected != "skipped")
