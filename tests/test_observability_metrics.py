@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from leadgen_common.testing.metric_catalogue import SERVICES
 from leadgen_devstack import observability as obs
 
 pytestmark = pytest.mark.stack
@@ -35,7 +36,7 @@ def scrape(stack: dict[str, str]) -> dict[str, set[str]]:
 
 def test_every_metric_a_rule_or_panel_reads_is_exposed(stack: dict[str, str]) -> None:
     exposed = scrape(stack)
-    assert set(exposed) == {"gateway", "discovery", "enrichment", "scoring", "lead_writer"}
+    assert set(exposed) == {service.replace("-", "_") for service in SERVICES}
     known = set().union(*exposed.values()) | FROM_PROMETHEUS
     readers: dict[str, list[str]] = {}
     for where, expr in obs.expressions().items():

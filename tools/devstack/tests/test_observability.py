@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from leadgen_common.testing.metric_catalogue import markdown_table, series_names
 from leadgen_devstack import observability as obs
 from leadgen_devstack.config import repo_root
 
@@ -192,6 +193,19 @@ def test_every_recording_rule_is_checked_or_used() -> None:
 def test_recording_rule_names_follow_the_leadgen_convention() -> None:
     for name in recorded():
         assert re.fullmatch(r"leadgen:[a-z0-9_]+:[a-z0-9_]+", name), name
+
+
+def test_every_series_read_is_in_the_metric_catalogue() -> None:
+    """Offline twin of tests/test_observability_metrics.py: a rule or panel reading a
+    series the catalogue does not list fails here already, without a stack."""
+    catalogue = series_names() | {"up"}
+    unknown = {
+        name
+        for expr in obs.expressions().values()
+        for name in obs.metric_names(expr)
+        if not name.startswith("leadgen:") and name not in catalogue
+    }
+    assert not unknown, sorted(unknown)
 
 
 def test_every_leadgen_series_read_is_recorded() -> None:
@@ -375,3 +389,12 @@ def test_exposed_names_maps_families_to_their_series() -> None:
     names = obs.exposed_names(text)
     assert {"c_total", "om_total", "h_bucket", "h_sum", "h_count", "g", "untyped_sample"} <= names
     assert not {"c", "om", "h", "c_total_total", "missing"} & names
+
+
+def test_readme_metrics_table_is_the_catalogue() -> None:
+    """The README's metrics table is generated from the catalogue, never edited by hand."""
+    table = markdown_table().rstrip("\n")
+    assert table in (repo_root() / "README.md").read_text(), (
+        "README metrics table drifted: paste leadgen_common.testing.metric_catalogue."
+        "markdown_table() under Operations / Metrics"
+    )
