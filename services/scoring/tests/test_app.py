@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import numpy as np
 import pytest
 from faststream.kafka import TestKafkaBroker
+from leadgen_scoring.adapters.embedder_noop import NoopEmbedder
 from leadgen_scoring.adapters.embedder_onnx import OnnxEmbedder
 from leadgen_scoring.adapters.embedder_openai import OpenAIEmbedder
 from leadgen_scoring.adapters.vectors_pgvector import PgVectorStore
@@ -107,6 +109,30 @@ async def test_openai_and_pinecone_take_over_when_their_keys_are_set(monkeypatch
     finally:
         for close in (*embedder_closers, *store_closers):
             await close()
+
+
+async def test_the_noop_embedder_is_chosen_by_name_and_refused_in_prod(monkeypatch):
+    monkeypatch.setenv("EMBEDDINGS_PROVIDER", "noop")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")  # the named provider wins over auto
+    embedder, closers = build_embedder(ScoringSettings())
+    assert isinstance(embedder.inner, NoopEmbedder) and closers == []
+    assert embedder.model == "noop-benchmark"
+    texts = ["Job: CTO at Acme", "Job: nurse", "Job: CTO at Acme"]
+    vectors = await embedder.embed(texts)
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2]) and not np.allclose(vectors[0], vectors[1])
+    assert np.array_equal(NoopEmbedder().encode(texts[:1])[0], vectors[0])  # deterministic
+    monkeypatch.setenv("ENVIRONMENT", "prod")
+    monkeypatch.setenv("JWT_SECRET", "a-real-secret-" + "x" * 40)
+    with pytest.raises(ValidationError, match="benchmarks"):
+        ScoringSettings()
+
+
+def test_openai_by_name_needs_its_key(monkeypatch):
+    monkeypatch.setenv("EMBEDDINGS_PROVIDER", "openai")
+    with pytest.raises(ValidationError, match="OPENAI_API_KEY"):
+        ScoringSettings()
 
 
 def test_pinecone_needs_its_index_host(monkeypatch):

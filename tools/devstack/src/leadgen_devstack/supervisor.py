@@ -155,8 +155,7 @@ class Supervisor:
     async def stop_all(self) -> None:
         self.state.phase = "stopping" if self.state.phase != "failed" else "failed"
         self._save_state()
-        services = [s.name for s in SERVICES if s.name in self.procs]
-        await asyncio.gather(*(self.stop(name) for name in services))
+        await asyncio.gather(*(self.stop(name) for name in self._services()))
         for name in INFRA_STOP_ORDER:
             if name in self.procs:
                 await self.stop(name)
@@ -198,15 +197,17 @@ class Supervisor:
 
         shared = self._service_env(kafka, rds, self.state.ports["sandbox"])
         for service in SERVICES:
-            port = choose(s.gateway_port if service.name == "gateway" else 0)
             own_db = self.secrets[service.db_url_key].replace("postgresql:", "postgresql+asyncpg:")
             env = {**shared, **self._key_env(service.name), "DATABASE_URL": own_db}
             if service.name == "gateway":
                 # The console's "dev login" (demo team, no token to paste): dev stacks only.
                 env["CONSOLE_DEV_LOGIN"] = "true"
-            env.update(self._trace_env(service.name))
-            self.start(service_spec(service, port, env))
-        await all_of(*(self.wait_ready(sv.name, s.ready_timeout_s) for sv in SERVICES))
+            for index, name in enumerate(s.replica_names(service.name)):
+                port = choose(s.gateway_port if name == "gateway" and index == 0 else 0)
+                # Each replica its own traces file (scoring-2.jsonl): no interleaved writes.
+                own_env = {**env, **self._trace_env(name)}
+                self.start(service_spec(service, port, own_env, name))
+        await all_of(*(self.wait_ready(name, s.ready_timeout_s) for name in self._services()))
         self._write_stack_env(kafka, rds)
         self.state.phase, self.state.ready_at = "ready", time.time()
         self._save_state()
@@ -322,7 +323,7 @@ class Supervisor:
             self._infra_died("tansu", self.procs["tansu"], -1)
             logger.error("the restarted broker is unusable: %s", exc)
             return
-        services = [sv.name for sv in SERVICES if sv.name in self.procs]
+        services = self._services()
         await asyncio.gather(*(self.stop(name) for name in services))
         for name in services:
             run = self.procs[name]
@@ -339,6 +340,15 @@ class Supervisor:
         self._save_state()
 
     # ------------------------------------------------------------ helpers
+    def _services(self) -> list[str]:
+        """Every started service process, replicas included, in SERVICES order."""
+        return [
+            name
+            for service in SERVICES
+            for name in self.settings.replica_names(service.name)
+            if name in self.procs
+        ]
+
     def _fixed_ports(self) -> dict[str, int]:
         s = self.settings
         return {

@@ -12,6 +12,7 @@ from ..config import DevstackSettings
 from ..envfile import read_env
 from ..paths import StatePaths
 from ..processes import owned_process, read_pid, terminate
+from ..servers.services import service_of
 
 #: Display and stop order of everything with a pid file.
 PROCESS_ORDER = (
@@ -62,6 +63,7 @@ def sweep(paths: StatePaths, grace: float = 5.0) -> list[str]:
 
 def _stop_rank(name: str) -> int:
     stop_order = ("supervisor", *PROCESS_ORDER[5:], *PROCESS_ORDER[1:5][::-1])
+    name = service_of(name) or name  # a replica (scoring-2) stops with its service
     return stop_order.index(name) if name in stop_order else len(stop_order)
 
 

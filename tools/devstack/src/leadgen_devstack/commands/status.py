@@ -9,11 +9,9 @@ import psutil
 
 from ..processes import owned_process, read_pid
 from ..servers.probes import http_ok, tcp_open
-from ..servers.services import SERVICES, origin
+from ..servers.services import origin, service_of
 from ..state import StackState
 from ._stack import PROCESS_ORDER, stack_paths
-
-_SERVICE_NAMES = {s.name for s in SERVICES}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +30,7 @@ def status(_: argparse.Namespace) -> int:
     healthy = state.phase == "ready"
     total_rss = 0
     print(f"{'process':<12} {'pid':>8} {'alive':>6} {'ready':>6} {'rss MiB':>8}")
-    for name in PROCESS_ORDER:
+    for name in _ordered(state):
         pid = read_pid(paths.pid_file(name))
         proc = owned_process(pid, paths.home)
         rss = _rss(proc, with_children=name == "postgres")
@@ -51,7 +49,7 @@ async def _readiness(state: StackState) -> dict[str, bool]:
     """Services: GET /readyz; sandbox: /healthz; infra: accepts a TCP connection."""
     probes = {}
     for name, port in state.ports.items():
-        if name in _SERVICE_NAMES:
+        if service_of(name):
             probes[name] = http_ok(f"{origin(port)}/readyz")
         elif name == "sandbox":
             probes[name] = http_ok(f"{origin(port)}/healthz")
@@ -59,6 +57,15 @@ async def _readiness(state: StackState) -> dict[str, bool]:
             probes[name] = tcp_open(port)
     results = await asyncio.gather(*probes.values())
     return dict(zip(probes, results, strict=True))
+
+
+def _ordered(state: StackState) -> list[str]:
+    """PROCESS_ORDER, each service followed by its extra replicas (scoring-2, ...)."""
+    names = []
+    for name in PROCESS_ORDER:
+        names.append(name)
+        names += sorted(n for n in state.ports if n != name and service_of(n) == name)
+    return names
 
 
 def _rss(proc: psutil.Process | None, *, with_children: bool) -> int:

@@ -37,6 +37,16 @@ class Service:
         return self.name.replace("-", "_").upper()
 
 
+def service_of(process: str) -> str | None:
+    """The service a process name belongs to (``scoring-2`` -> ``scoring``), or None."""
+    for service in SERVICES:
+        if process == service.name or process.startswith(f"{service.name}-"):
+            suffix = process[len(service.name) + 1 :]
+            if process == service.name or suffix.isdigit():
+                return service.name
+    return None
+
+
 def db_url_key(service: str) -> str:
     return f"DATABASE_URL_{service.replace('-', '_').upper()}"
 
@@ -87,11 +97,14 @@ def lag_env() -> dict[str, str]:
     return {} if "LAG_INTERVAL_S" in os.environ else {"LAG_INTERVAL_S": DEV_LAG_INTERVAL_S}
 
 
-def service_spec(service: Service, port: int, env: dict[str, str]) -> ProcessSpec:
+def service_spec(
+    service: Service, port: int, env: dict[str, str], name: str | None = None
+) -> ProcessSpec:
     """``env`` holds what all services share (Kafka, Redis, sandbox, secret, log level)
-    plus this service's DATABASE_URL; the rate limits of the dev stack come with it."""
+    plus this service's DATABASE_URL; the rate limits of the dev stack come with it.
+    ``name`` names a replica's process (``scoring-2``); SERVICE_NAME stays the service's."""
     return ProcessSpec(
-        name=service.name,
+        name=name or service.name,
         # The interpreter itself, not `uv run`: the recorded pid must be the service.
         argv=[sys.executable, "-m", service.module],
         port=port,
