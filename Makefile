@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv on PATH, else the uv module installed with pip (`python3 -m uv` works without PATH changes).
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo python3 -m uv; })
 
-.PHONY: install run up down test lint
+.PHONY: install run up down test lint bench
 
 install:
 	$(UV) sync --frozen
@@ -19,6 +19,10 @@ down:
 
 test: install
 	$(UV) run pytest -n 2 --dist loadgroup
+
+# Starts and stops stacks of its own (~10 min on 2 cores); writes bench/results.json.
+bench: install
+	$(UV) run python -m leadgen_bench
 
 lint: install
 	$(UV) run ruff check . && $(UV) run ruff format --check .
