@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+import sys
 import time
 import uuid
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from leadgen_common.kafka import EventBus, _raw_body
@@ -105,6 +107,18 @@ async def _create_topics(bootstrap: str, run: str, partitions: int) -> None:
         await admin.close()
 
 
+async def _delete_topics(bootstrap: str, run: str) -> None:
+    """The chain's topics go when it is done (a shared stack keeps no trace of it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    await admin.start()
+    try:
+        await admin.delete_topics([_topic(run, hop) for hop in range(1, len(HOP_BATCHES) + 1)])
+    except KafkaError as exc:
+        print(f"the chain's topics stay: {exc!r}", file=sys.stderr)
+    finally:
+        await admin.close()
+
+
 async def run_chain(
     bootstrap: str, body: bytes, messages: int, *, partitions: int, timeout_s: float
 ) -> dict[str, Any]:
@@ -150,6 +164,7 @@ async def run_chain(
             process.join(10)
             if process.is_alive():
                 process.kill()
+        await _delete_topics(bootstrap, run)
     times = [arrived for arrived, _ in arrivals]
     return {
         "messages": len(arrivals),

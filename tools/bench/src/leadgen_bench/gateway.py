@@ -75,6 +75,8 @@ async def offered_load(
         "requests": total,
         "answered_per_s": round(sum(statuses.values()) / elapsed, 1),
         "dropped": dropped,
+        # Latencies are of the answered requests: a timeout or a drop shows here instead.
+        "ok_share": round(statuses.get("200", 0) / total, 4) if total else None,
         "statuses": dict(statuses),
         **latency_ms(every),
         "routes": {name: latency_ms(values) for name, values in latencies.items()},

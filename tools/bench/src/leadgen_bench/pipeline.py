@@ -50,21 +50,23 @@ async def run_campaign(
     it to finish (sampling each service's RSS meanwhile), then time every stage."""
     api = Api(stack.env["GATEWAY_URL"], stack.token(team))
     processes = stack.service_processes()
-    rss: dict[str, list[int]] = {name: [] for name in processes}
+    rss: dict[str, list[tuple[int, int]]] = {name: [] for name in processes}
     try:
         started = time.time()
         campaign_id = await api.start_campaign(prospects, platforms=PLATFORMS, name="bench")
         deadline = time.monotonic() + timeout_s
+        scored = 0
         while True:
-            _sample_rss(processes, rss)
+            _sample_rss(processes, rss, scored)
             campaign = await api.campaign(campaign_id)
+            scored = campaign["progress"]["scored"]
             if campaign["status"] != "running":
                 break
             if time.monotonic() > deadline:
                 raise TimeoutError(f"campaign not done in {timeout_s:.0f} s: {campaign}")
             await asyncio.sleep(1.0)
         finished = time.time()
-        _sample_rss(processes, rss)
+        _sample_rss(processes, rss, scored)
     finally:
         await api.close()
     if campaign["status"] != "completed":
@@ -72,32 +74,45 @@ async def run_campaign(
     moments, sample_body = await _moments(stack, campaign_id)
     result = _figures(moments, started, finished)
     result["campaign"] = {"id": campaign_id, "progress": campaign["progress"]}
-    result["memory"] = _memory(rss)
+    result["memory"] = _memory(rss, scored)
     result["sample_body"] = sample_body  # for the no-op chain: the same message size
     return result
 
 
-def _sample_rss(processes: dict[str, psutil.Process], rss: dict[str, list[int]]) -> None:
+def _sample_rss(
+    processes: dict[str, psutil.Process], rss: dict[str, list[tuple[int, int]]], scored: int
+) -> None:
     for name, process in processes.items():
         try:
-            rss[name].append(process.memory_info().rss)
+            rss[name].append((scored, process.memory_info().rss))
         except psutil.Error:
             pass
 
 
-def _memory(rss: dict[str, list[int]]) -> dict[str, dict[str, float]]:
-    """Per service: RSS when the campaign started, its peak and at the end, in MiB."""
+def _memory(rss: dict[str, list[tuple[int, int]]], total: int) -> dict[str, dict[str, float]]:
+    """Per service, in MiB: RSS when the campaign started, once 10% and 50% of its
+    prospects were scored, its peak and at the end. Flat memory: the 10%, 50% and end
+    figures agree (the start is before the first model run and connection pools)."""
     mib = 2**20
-    return {
-        name: {
-            "start_mib": round(samples[0] / mib, 1),
-            "peak_mib": round(max(samples) / mib, 1),
-            "end_mib": round(samples[-1] / mib, 1),
-            "growth_mib": round((samples[-1] - samples[0]) / mib, 1),
+
+    def at(samples: list[tuple[int, int]], share: float) -> float:
+        value = next((r for done, r in samples if done >= share * total), samples[-1][1])
+        return round(value / mib, 1)
+
+    memory = {}
+    for name, samples in rss.items():
+        if not samples:
+            continue
+        figures = {
+            "start_mib": round(samples[0][1] / mib, 1),
+            "at_10pct_mib": at(samples, 0.1),
+            "at_50pct_mib": at(samples, 0.5),
+            "peak_mib": round(max(r for _, r in samples) / mib, 1),
+            "end_mib": round(samples[-1][1] / mib, 1),
         }
-        for name, samples in rss.items()
-        if samples
-    }
+        figures["growth_after_10pct_mib"] = round(figures["end_mib"] - figures["at_10pct_mib"], 1)
+        memory[name] = figures
+    return memory
 
 
 async def _moments(stack: Stack, campaign_id: str) -> tuple[dict[str, dict[str, float]], bytes]:
