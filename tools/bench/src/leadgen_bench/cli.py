@@ -54,7 +54,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--enrichment-prospects", type=int, default=200)
     parser.add_argument("--limiter-seconds", type=float, default=5.0)
     parser.add_argument("--limiter-limit", type=int, default=5_000)
-    parser.add_argument("--scoring-threads", type=int, default=1, help="EMBEDDER_THREADS")
+    parser.add_argument(
+        "--scoring-threads", type=int, default=2, help="EMBEDDER_THREADS of the stacks' scoring"
+    )
     parser.add_argument(
         "--smoke", action="store_true", help="every part tiny; no noop or scale-out stack"
     )
