@@ -59,7 +59,7 @@ class DevstackSettings(BaseSettings):
     )
     replicas: dict[str, int] = Field(
         default={},
-        description="Processes per service beyond the default one, as JSON "
+        description="Processes of a service when more than one, as JSON "
         '({"scoring": 2}): the extra ones (scoring-2, ...) join the same consumer groups, as '
         "replicas of a Deployment would (the benchmark's scale-out).",
     )
