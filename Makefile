@@ -20,7 +20,7 @@ down:
 test: install
 	$(UV) run pytest -n 2 --dist loadgroup
 
-# Starts and stops stacks of its own (~10 min on 2 cores); writes bench/results.json.
+# Starts and stops stacks of its own (~15 min on 2 cores); writes bench/results.json.
 bench: install
 	$(UV) run python -m leadgen_bench
 

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -31,15 +31,19 @@ BENCH_ENV = {
 class Stack:
     home: Path
     env: dict[str, str]
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return _cli(self.home, *args, timeout=timeout)
 
     def token(self, team: str, role: str = "admin") -> str:
-        result = self.cli("token", "--team", team, "--role", role, timeout=60)
-        if result.returncode != 0:
-            raise RuntimeError(f"leadgen token failed: {result.stderr}")
-        return result.stdout.strip()
+        """A bearer token from `leadgen token` (one CLI run per team and role: 24 h)."""
+        if (team, role) not in self.tokens:
+            result = self.cli("token", "--team", team, "--role", role, timeout=60)
+            if result.returncode != 0:
+                raise RuntimeError(f"leadgen token failed: {result.stderr}")
+            self.tokens[team, role] = result.stdout.strip()
+        return self.tokens[team, role]
 
     def service_processes(self) -> dict[str, psutil.Process]:
         """Each service process (replicas too) by its process name."""
