@@ -25,6 +25,7 @@ STACK_PROCESSES = {
     "enrichment",
     "scoring",
     "lead-writer",
+    "webhooks",
 }
 
 

@@ -16,7 +16,6 @@ restarts every service (the in-memory broker lost everything), and a small campa
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import random
 import signal
@@ -33,7 +32,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from leadgen_common.contracts import all_topic_names
-from leadgen_common.testing.e2e import Api, read_topic, subscriptions
+from leadgen_common.testing.e2e import Api, campaign_events, read_topic, subscriptions
 from leadgen_devstack.envfile import read_env
 from leadgen_devstack.servers.services import SERVICES
 
@@ -260,11 +259,7 @@ async def test_a_campaign_survives_kills_a_postgres_restart_and_failing_provider
     assert rows["unpublished"] == 0
 
     # lead.created, read from the beginning by an independent consumer.
-    records = [
-        json.loads(r.value)
-        for r in await read_topic(bootstrap, "lead.created")
-        if json.loads(r.value)["campaign_id"] == campaign_id
-    ]
+    records = [body for _, body in await campaign_events(bootstrap, "lead.created", campaign_id)]
     ids_per_lead: dict[str, set[str]] = {}
     for event in records:
         ids_per_lead.setdefault(event["payload"]["lead_id"], set()).add(event["event_id"])

@@ -5,13 +5,12 @@ independent Kafka consumer."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import Counter
 
 import asyncpg
 import pytest
-from leadgen_common.testing.e2e import Api, read_topic
+from leadgen_common.testing.e2e import Api, campaign_events
 
 pytestmark = pytest.mark.stack
 
@@ -45,16 +44,16 @@ async def run_and_check_campaign(stack: dict, token: str, max_prospects: int) ->
         }
         assert all(dim["reasons"] for dim in p["breakdown"].values())
 
-    records = [
-        r
-        for r in await read_topic(stack["KAFKA_BOOTSTRAP_SERVERS"], "lead.created")
-        if json.loads(r.value)["campaign_id"] == campaign_id
+    events = [
+        body
+        for _, body in await campaign_events(
+            stack["KAFKA_BOOTSTRAP_SERVERS"], "lead.created", campaign_id
+        )
     ]
-    event_ids = {json.loads(r.value)["event_id"] for r in records}
-    lead_ids_in_events = Counter(json.loads(r.value)["payload"]["lead_id"] for r in records)
+    event_ids = {body["event_id"] for body in events}
+    lead_ids_in_events = Counter(body["payload"]["lead_id"] for body in events)
     ids_per_lead: dict[str, set] = {}
-    for r in records:
-        body = json.loads(r.value)
+    for body in events:
         ids_per_lead.setdefault(body["payload"]["lead_id"], set()).add(body["event_id"])
     assert all(len(ids) == 1 for ids in ids_per_lead.values()), "a lead under two event ids"
     assert len(event_ids) == len(leads) == len(lead_ids_in_events)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadgen_common.testing.e2e import Api, read_topic, sample_icp, wait_for
+from leadgen_common.testing.e2e import Api, campaign_events, sample_icp, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -73,12 +73,9 @@ async def test_one_prospect_is_one_trace_from_post_campaigns_to_lead_created(
         assert (await api.wait_status(campaign_id))["status"] == "completed"
     finally:
         await api.close()
-    record = next(
-        r
-        for r in await read_topic(stack["KAFKA_BOOTSTRAP_SERVERS"], "lead.created")
-        if json.loads(r.value)["campaign_id"] == campaign_id
-    )
-    lead = json.loads(record.value)
+    record, lead = (
+        await campaign_events(stack["KAFKA_BOOTSTRAP_SERVERS"], "lead.created", campaign_id)
+    )[0]
     prospect_id = lead["payload"]["prospect_id"]
     version, trace_id, parent_id, flags = header(record, "traceparent").split("-")
     assert (version, trace_id) == ("00", client_trace)  # the request's trace, all the way
