@@ -50,6 +50,13 @@ def test_two_up_down_cycles_leave_no_process_and_no_state(
     tmp_path: Path, leadgen_cli: Callable[..., Any]
 ) -> None:
     home = tmp_path / "home"
+    try:
+        _cycle_twice(home, leadgen_cli)
+    finally:  # a failed assertion must not leave a stack running
+        leadgen_cli(home, "down")
+
+
+def _cycle_twice(home: Path, leadgen_cli: Callable[..., Any]) -> None:
     for cycle in (1, 2):
         up = leadgen_cli(home, "up")
         assert up.returncode == 0, f"cycle {cycle}:\n{up.stdout}\n{up.stderr}"
