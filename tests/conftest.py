@@ -71,14 +71,3 @@ def mint_token(stack: dict[str, str], stack_home: Path) -> Callable[[str, str], 
         return result.stdout.strip()
 
     return mint
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`make test` runs pytest-xdist with two workers (`-n 2 --dist loadgroup`): the unit
-    tiers spread over both, while every test of this directory goes to one worker, so they
-    share its session stack one at a time (and the fault-injection stack never meets a
-    second one)."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.xdist_group("stack"))
