@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from leadgen_common.db.schema import campaign_progress, campaigns
-from sqlalchemy import RowMapping, func, select, tuple_
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .keyset import newest_first
 
 _COLUMNS = (
     campaigns.c.id,
@@ -98,7 +100,5 @@ async def page(
         )
         .where(campaigns.c.team_id == team_id)
     )
-    if after is not None:
-        query = query.where(tuple_(campaigns.c.created_at, campaigns.c.id) < tuple_(*after))
-    query = query.order_by(campaigns.c.created_at.desc(), campaigns.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, campaigns, limit=limit, after=after)
     return list((await conn.execute(query)).mappings())

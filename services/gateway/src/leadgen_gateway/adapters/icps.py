@@ -8,8 +8,10 @@ from typing import Any
 
 from leadgen_common.contracts import IcpDefinition
 from leadgen_common.db.schema import icps
-from sqlalchemy import RowMapping, func, select, tuple_
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .keyset import newest_first
 
 _COLUMNS = (icps.c.id, icps.c.definition, icps.c.created_at, icps.c.updated_at)
 
@@ -53,9 +55,7 @@ async def page(
 ) -> list[RowMapping]:
     """Newest first; ``limit + 1`` rows so the caller knows whether a next page exists."""
     query = select(*_COLUMNS).where(icps.c.team_id == team_id, icps.c.deleted_at.is_(None))
-    if after is not None:
-        query = query.where(tuple_(icps.c.created_at, icps.c.id) < tuple_(*after))
-    query = query.order_by(icps.c.created_at.desc(), icps.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, icps, limit=limit, after=after)
     return list((await conn.execute(query)).mappings())
 
 

@@ -16,10 +16,11 @@ from leadgen_common.db.schema import (
     leads,
     prospects,
 )
-from sqlalchemy import RowMapping, Select, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import RowMapping, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .contact import revealed
+from .keyset import newest_first
 
 #: Unscored prospects sort after every scored one (scores are in [0, 1]).
 _UNSCORED = -1.0
@@ -186,9 +187,7 @@ async def lead_page(
         .where(ld.c.team_id == team_id)
     )
     query = _lead_filters(query, campaign_id=campaign_id, status=status, assignee=assignee)
-    if after is not None:
-        query = query.where(tuple_(ld.c.created_at, ld.c.id) < tuple_(*after))
-    query = query.order_by(ld.c.created_at.desc(), ld.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, ld, limit=limit, after=after)
     rows = (await conn.execute(query)).mappings()
     return revealed(rows, cipher, team_id, person="prospect_id")  # stored encrypted
 

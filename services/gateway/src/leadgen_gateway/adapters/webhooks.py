@@ -12,8 +12,10 @@ from leadgen_common.db.schema import (
     webhook_endpoint_states,
     webhook_registrations,
 )
-from sqlalchemy import RowMapping, and_, case, func, select, tuple_
+from sqlalchemy import RowMapping, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .keyset import newest_first
 
 _r, _s, _d = webhook_registrations, webhook_endpoint_states, webhook_deliveries
 
@@ -83,9 +85,7 @@ async def page(
 ) -> list[RowMapping]:
     """Newest first; ``limit + 1`` rows so the caller knows whether a next page exists."""
     query = _endpoint_query().where(_r.c.team_id == team_id)
-    if after is not None:
-        query = query.where(tuple_(_r.c.created_at, _r.c.id) < tuple_(*after))
-    query = query.order_by(_r.c.created_at.desc(), _r.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, _r, limit=limit, after=after)
     return list((await conn.execute(query)).mappings())
 
 
@@ -132,7 +132,5 @@ async def deliveries(
         _d.c.delivered_at,
         _d.c.created_at,
     ).where(_d.c.team_id == team_id, _d.c.endpoint_id == endpoint_id)
-    if after is not None:
-        query = query.where(tuple_(_d.c.created_at, _d.c.id) < tuple_(*after))
-    query = query.order_by(_d.c.created_at.desc(), _d.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, _d, limit=limit, after=after)
     return list((await conn.execute(query)).mappings())
