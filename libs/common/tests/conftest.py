@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 import pytest
 from leadgen_common.testing import PgCluster
 from leadgen_common.testing.fixtures import MigratedUrls
+from leadgen_common.testing.valkey import stop_process
 from leadgen_devstack.ports import HOST, free_port
 from leadgen_devstack.servers.tansu import broker_bin, tansu_spec
 
@@ -53,12 +54,7 @@ def running_tansu(port: int) -> Iterator[str]:
                 time.sleep(0.02)
         yield f"{HOST}:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")

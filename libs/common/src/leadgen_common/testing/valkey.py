@@ -30,7 +30,7 @@ def running_valkey() -> Iterator[str]:
         try:
             yield url
         finally:
-            _stop(proc)
+            stop_process(proc)
 
 
 def _start(workdir: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -44,7 +44,7 @@ def _start(workdir: str) -> tuple[subprocess.Popen[bytes], str]:
         url = f"redis://{HOST}:{port}/0"
         if _wait_ready(proc, url):
             return proc, url
-        _stop(proc)
+        stop_process(proc)
     raise RuntimeError(f"valkey-server did not start on any of {START_ATTEMPTS} free ports")
 
 
@@ -65,7 +65,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it is still there after 10 s; reaped either way."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
